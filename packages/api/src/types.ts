@@ -1,0 +1,39 @@
+// What the API layer needs from its collaborators. Declared structurally so the API
+// depends on the documented engine contract (docs/TEAM.md), not on engine internals;
+// the real `Engine` from @fanout/engine satisfies it.
+import type { CreateJobInput } from "@fanout/validators";
+import type { DeadLetterView, JobView, ListJobsFilter, Page, ResultRow, TaskView } from "@fanout/engine";
+import type { PrismaClient } from "@fanout/db";
+
+export type { DeadLetterView, JobView, ListJobsFilter, Page, ResultRow, TaskView };
+
+export interface PageArgs {
+  limit: number;
+  cursor?: string;
+}
+
+export interface ApiEngine {
+  submitJob(
+    tenantId: string,
+    input: CreateJobInput,
+    opts?: { idempotencyKey?: string; requestBytes?: number },
+  ): Promise<{ job: JobView; created: boolean }>;
+  getJob(tenantId: string, jobId: string): Promise<JobView>;
+  listJobs(tenantId: string, filter: ListJobsFilter): Promise<Page<JobView>>;
+  getResults(tenantId: string, jobId: string, page: PageArgs): Promise<Page<ResultRow>>;
+  listTasks(tenantId: string, jobId: string, page: PageArgs): Promise<Page<TaskView>>;
+  listDeadLetters(tenantId: string, jobId: string, page: PageArgs): Promise<Page<DeadLetterView>>;
+  cancelJob(tenantId: string, jobId: string): Promise<JobView>;
+  redrive(tenantId: string, jobId: string): Promise<JobView>;
+  health(): Promise<{ postgres: boolean; redis: boolean }>;
+}
+
+export type Db = PrismaClient;
+
+/** The slice of pino the API logs through. */
+export interface ApiLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
