@@ -1,0 +1,45 @@
+// Worker process: a thin shell that wires config, logger, Postgres and Redis into the engine
+// and runs built-in handlers until SIGTERM/SIGINT. Scale by running more of these.
+import { Redis } from "ioredis";
+import { loadConfig } from "@fanout/config";
+import { createLogger } from "@fanout/logger";
+import { createPrisma } from "@fanout/db";
+import { createEngine } from "@fanout/engine";
+
+const config = loadConfig("worker");
+const logger = createLogger("worker");
+const prisma = createPrisma(config.databaseUrl);
+// BullMQ's blocking commands need maxRetriesPerRequest: null on the connections it is given.
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+const engine = createEngine({ prisma, redis, logger }, { prefix: config.queuePrefix });
+const worker = engine.createWorker({ id: config.workerId, pool: config.pool, concurrency: config.concurrency });
+
+let closing = false;
+async function shutdown(signal: string, code = 0) {
+  if (closing) return;
+  closing = true;
+  logger.info({ signal, workerId: worker.id }, "worker stopping");
+  // Hard stop if a handler ignores cancellation: its lease expires and another worker retries.
+  setTimeout(() => { logger.error({ workerId: worker.id }, "worker did not stop in time; exiting"); process.exit(1); }, 15_000).unref();
+  try {
+    await worker.close(); // stop taking tasks, let in-flight ones finish or release their leases
+    await engine.close();
+  } catch (err) {
+    logger.error({ err }, "error while stopping");
+  } finally {
+    await prisma.$disconnect().catch(() => {});
+    redis.disconnect();
+    logger.info({ workerId: worker.id }, "worker stopped");
+    process.exit(code);
+  }
+}
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));
+
+try {
+  await worker.start();
+  logger.info({ workerId: worker.id, pool: config.pool, concurrency: config.concurrency }, "worker started");
+} catch (err) {
+  logger.fatal({ err }, "worker failed to start");
+  await shutdown("startup-failure", 1);
+}
