@@ -1,0 +1,39 @@
+/** Tasks should run for about this long: long enough to amortise per-task overhead. */
+export const TARGET_TASK_MS = 1000;
+export const MAX_CHUNK = 10_000;
+/** Big jobs get at least this many tasks so they spread over workers. */
+export const MIN_TASKS = 16;
+
+/** Per-item cost guesses until observed timings exist (microseconds). */
+const ASSUMED_ITEM_US: Record<string, number> = { noop: 1, echo: 2, sha256: 5, fail: 5 };
+
+/**
+ * Chunk size when the tenant gives none: aim for ~1 s per task, but keep enough tasks
+ * that a job spreads over workers. `sleep` items say their own duration.
+ */
+export function chooseChunkSize(handler: string, total: number, items?: unknown[]): number {
+  let perItemMs: number;
+  if (handler === "sleep" && items && items.length > 0) {
+    const sample = items.slice(0, 1000);
+    const sum = sample.reduce<number>((acc, v) => acc + (typeof v === "number" && v > 0 ? v : 0), 0);
+    perItemMs = Math.max(sum / sample.length, 0.001);
+  } else {
+    perItemMs = (ASSUMED_ITEM_US[handler] ?? 10_000) / 1000;
+  }
+  const byTime = Math.floor(TARGET_TASK_MS / perItemMs);
+  return Math.max(1, Math.min(MAX_CHUNK, byTime, Math.ceil(total / MIN_TASKS)));
+}
+
+export interface TaskSlice {
+  seq: number;
+  firstIndex: number;
+  itemCount: number;
+}
+
+export function sliceTasks(total: number, chunkSize: number): TaskSlice[] {
+  const slices: TaskSlice[] = [];
+  for (let seq = 0, first = 0; first < total; seq++, first += chunkSize) {
+    slices.push({ seq, firstIndex: first, itemCount: Math.min(chunkSize, total - first) });
+  }
+  return slices;
+}

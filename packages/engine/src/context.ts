@@ -1,0 +1,26 @@
+import type { PrismaClient } from "@fanout/db";
+import type { Redis } from "ioredis";
+import { channels } from "./keys";
+import type { Logger } from "./types";
+
+/** What every engine component shares; built once by createEngine. */
+export interface EngineContext {
+  prisma: PrismaClient;
+  /** Command connection (never put into blocking or subscriber mode). */
+  redis: Redis;
+  logger: Logger;
+  /** Redis key prefix: isolates deployments and test runs on one Redis. */
+  prefix: string;
+  /** Task lease (and BullMQ lock) duration. */
+  leaseMs: number;
+  channels: ReturnType<typeof channels>;
+}
+
+/** Wakes the scheduler (a submit, a finished task). Fire-and-forget: the scheduler also ticks. */
+export function wakeScheduler(ctx: EngineContext, pool: string): void {
+  ctx.redis.publish(ctx.channels.wake, pool).catch(() => {});
+}
+
+export function announceJob(ctx: EngineContext, jobId: string, status: string): void {
+  ctx.redis.publish(ctx.channels.job(jobId), status).catch(() => {});
+}

@@ -1,0 +1,79 @@
+import { FanoutError } from "@fanout/validators";
+import { announceJob, wakeScheduler, type EngineContext } from "./context";
+import { findJob } from "./queries";
+
+const ACTIVE_TASK = `('pending', 'queued', 'running', 'backoff')`;
+
+/**
+ * Cancel: tasks first, then the job (the same lock order as claim and commit, so no
+ * deadlock). Cancelled tasks fail every later claim and fence out running commits;
+ * the broadcast aborts handlers that are running right now.
+ */
+export async function cancelJob(ctx: EngineContext, tenantId: string, jobId: string): Promise<void> {
+  const job = await findJob(ctx.prisma, tenantId, jobId);
+  if (job.status !== "queued" && job.status !== "running") return;
+  await ctx.prisma.$transaction([
+    ctx.prisma.$executeRawUnsafe(
+      `UPDATE tasks SET status = 'cancelled', "leaseUntil" = NULL, "finishedAt" = now()
+       WHERE "jobId" = $1::uuid AND "tenantId" = $2::uuid AND status IN ${ACTIVE_TASK}`,
+      jobId,
+      tenantId,
+    ),
+    ctx.prisma.$executeRawUnsafe(
+      `UPDATE jobs SET status = 'cancelled', "finishedAt" = now(), "itemsRunning" = 0, "itemsFailed" = 0
+       WHERE id = $1::uuid AND "tenantId" = $2::uuid AND status IN ('queued', 'running')`,
+      jobId,
+      tenantId,
+    ),
+  ]);
+  await ctx.redis.publish(ctx.channels.cancel, jobId);
+  announceJob(ctx, jobId, "cancelled");
+}
+
+export interface RedriveFilter {
+  fingerprint?: string;
+  indexes?: number[];
+}
+
+/**
+ * Puts dead items of finished tasks back to work with a fresh attempt budget. Only
+ * the dead items run again: they become the task's pending offsets.
+ */
+export async function redriveJob(ctx: EngineContext, tenantId: string, jobId: string, filter: RedriveFilter = {}): Promise<number> {
+  const job = await findJob(ctx.prisma, tenantId, jobId);
+  if (job.status === "cancelled") {
+    throw new FanoutError(409, "job_cancelled", "This job was cancelled; its dead letters can no longer be redriven. Submit a new job instead.");
+  }
+  const rows = await ctx.prisma.$queryRawUnsafe<{ n: number }[]>(
+    `WITH d AS (
+       DELETE FROM dead_letters dl
+       WHERE dl."jobId" = $1::uuid AND dl."tenantId" = $2::uuid
+         AND ($3::text IS NULL OR dl.fingerprint = $3)
+         AND ($4::int[] IS NULL OR dl."itemIndex" = ANY($4::int[]))
+         AND dl.seq IN (SELECT seq FROM tasks WHERE "jobId" = $1::uuid AND status = 'done')
+       RETURNING dl.seq, dl."itemIndex"
+     ), per AS (
+       SELECT seq, array_agg("itemIndex" ORDER BY "itemIndex") AS idx, count(*)::int AS n FROM d GROUP BY seq
+     ), t AS (
+       UPDATE tasks SET status = 'pending', runs = 0, "finishedAt" = NULL, "runAfter" = NULL,
+         "pendingIdx" = (SELECT array_agg(i - tasks."firstIndex" ORDER BY i) FROM unnest(per.idx) AS i)
+       FROM per WHERE tasks."jobId" = $1::uuid AND tasks.seq = per.seq
+       RETURNING per.n
+     ), total AS (SELECT count(*)::int AS tasks, coalesce(sum(n), 0)::int AS items FROM t)
+     UPDATE jobs SET "itemsDead" = "itemsDead" - total.items, "tasksDone" = "tasksDone" - total.tasks,
+       status = CASE WHEN total.tasks > 0 THEN 'running'::"JobStatus" ELSE status END,
+       "finishedAt" = CASE WHEN total.tasks > 0 THEN NULL ELSE "finishedAt" END
+     FROM total WHERE jobs.id = $1::uuid
+     RETURNING total.items AS n`,
+    jobId,
+    tenantId,
+    filter.fingerprint ?? null,
+    filter.indexes ?? null,
+  );
+  const n = rows[0]?.n ?? 0;
+  if (n > 0) {
+    wakeScheduler(ctx, job.pool);
+    announceJob(ctx, jobId, "running");
+  }
+  return n;
+}

@@ -1,0 +1,121 @@
+import type { PrismaClient } from "@fanout/db";
+import type { CreateJobInput } from "@fanout/validators";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { announceJob, wakeScheduler, type EngineContext } from "./context";
+import { cancelJob, redriveJob, type RedriveFilter } from "./control";
+import { channels, queueName } from "./keys";
+import { findJob, getResults, listDeadLetters, listJobs, listTasks } from "./queries";
+import { assertRedisPolicy } from "./redis-policy";
+import { createScheduler, type SchedulerHandle, type SchedulerOptions } from "./scheduler";
+import { submitJob, type SubmitOptions } from "./submit";
+import type { DeadLetterView, JobView, ListJobsFilter, Logger, Page, ResultRow, TaskView } from "./types";
+import { toJobView } from "./views";
+import { createTaskWorker, type WorkerHandle, type WorkerOptions } from "./worker";
+
+export type { SchedulerHandle, SchedulerOptions, WorkerHandle, WorkerOptions };
+
+export interface EngineDeps {
+  prisma: PrismaClient;
+  redis: Redis;
+  logger: Logger;
+}
+
+export interface EngineOptions {
+  prefix?: string;
+  leaseMs?: number;
+}
+
+interface PageArgs {
+  limit: number;
+  cursor?: string;
+}
+
+export interface Engine {
+  submitJob(tenantId: string, input: CreateJobInput, opts?: SubmitOptions): Promise<{ job: JobView; created: boolean }>;
+  getJob(tenantId: string, jobId: string): Promise<JobView>;
+  listJobs(tenantId: string, filter: ListJobsFilter): Promise<Page<JobView>>;
+  getResults(tenantId: string, jobId: string, page: PageArgs): Promise<Page<ResultRow>>;
+  listTasks(tenantId: string, jobId: string, page: PageArgs): Promise<Page<TaskView>>;
+  listDeadLetters(tenantId: string, jobId: string, page: PageArgs): Promise<Page<DeadLetterView>>;
+  cancelJob(tenantId: string, jobId: string): Promise<JobView>;
+  redrive(tenantId: string, jobId: string, filter?: RedriveFilter): Promise<JobView>;
+  health(): Promise<{ postgres: boolean; redis: boolean }>;
+  createWorker(opts?: WorkerOptions): WorkerHandle;
+  createScheduler(opts?: SchedulerOptions): SchedulerHandle;
+  /** Redis channel carrying a job's status changes (for live dashboards). */
+  jobChannel(jobId: string): string;
+  close(): Promise<void>;
+}
+
+export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine {
+  const prefix = opts.prefix ?? "fanout";
+  const ctx: EngineContext = { ...deps, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix) };
+  const queues = new Map<string, Queue>();
+  const getQueue = (pool: string) => {
+    let q = queues.get(pool);
+    if (!q) {
+      q = new Queue(queueName(pool), { connection: deps.redis, prefix });
+      queues.set(pool, q);
+    }
+    return q;
+  };
+  const handles: { close(): Promise<void> }[] = [];
+  const view = async (tenantId: string, jobId: string) => toJobView(await findJob(deps.prisma, tenantId, jobId));
+
+  return {
+    async submitJob(tenantId, input, submitOpts) {
+      const { jobId, created } = await submitJob(deps.prisma, tenantId, input, submitOpts);
+      if (created) {
+        wakeScheduler(ctx, input.pool ?? "default");
+        announceJob(ctx, jobId, "queued");
+      }
+      return { job: await view(tenantId, jobId), created };
+    },
+    getJob: view,
+    async listJobs(tenantId, filter) {
+      const { rows, nextCursor } = await listJobs(deps.prisma, tenantId, filter);
+      return { data: rows.map(toJobView), nextCursor };
+    },
+    getResults: (t, j, p) => getResults(deps.prisma, t, j, p.limit, p.cursor),
+    listTasks: (t, j, p) => listTasks(deps.prisma, t, j, p.limit, p.cursor),
+    listDeadLetters: (t, j, p) => listDeadLetters(deps.prisma, t, j, p.limit, p.cursor),
+    async cancelJob(tenantId, jobId) {
+      await cancelJob(ctx, tenantId, jobId);
+      return view(tenantId, jobId);
+    },
+    async redrive(tenantId, jobId, filter) {
+      await redriveJob(ctx, tenantId, jobId, filter);
+      return view(tenantId, jobId);
+    },
+    async health() {
+      const [postgres, redis] = await Promise.all([
+        deps.prisma.$queryRawUnsafe("SELECT 1").then(() => true, () => false),
+        deps.redis.ping().then((r) => r === "PONG", () => false),
+      ]);
+      return { postgres, redis };
+    },
+    createWorker(workerOpts) {
+      const w = createTaskWorker(ctx, workerOpts);
+      handles.push(w);
+      return { ...w, start: async () => (await assertRedisPolicy(deps.redis, deps.logger), w.start()) };
+    },
+    createScheduler(schedOpts) {
+      const s = createScheduler(ctx, getQueue, schedOpts);
+      handles.push(s);
+      return {
+        id: s.id,
+        get isLeader() {
+          return s.isLeader;
+        },
+        start: async () => (await assertRedisPolicy(deps.redis, deps.logger), s.start()),
+        close: () => s.close(),
+      };
+    },
+    jobChannel: (jobId) => ctx.channels.job(jobId),
+    async close() {
+      await Promise.all(handles.map((h) => h.close().catch(() => {})));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

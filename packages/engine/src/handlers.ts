@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+
+export interface HandlerContext {
+  /** Aborted when the item times out or its job is cancelled. */
+  signal: AbortSignal;
+  /** 1-based attempt number of this item. */
+  attempt: number;
+}
+
+/** A handler may return synchronously; the runner only awaits real promises. */
+export type Handler = (item: unknown, ctx: HandlerContext) => unknown;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The built-in handlers of CONTRACT.md. */
+export const builtinHandlers: Record<string, Handler> = {
+  noop: () => null,
+  echo: (item) => item,
+  sha256: (item) =>
+    createHash("sha256")
+      .update(typeof item === "string" ? item : JSON.stringify(item), "utf8")
+      .digest("hex"),
+  sleep: async (item, { signal }) => {
+    if (typeof item !== "number" || !Number.isFinite(item) || item < 0) {
+      throw new Error("sleep expects a non-negative number of milliseconds");
+    }
+    await sleep(item, signal);
+    return item;
+  },
+  fail: (item, { attempt }) => {
+    const failTimes = (item as { failTimes?: unknown } | null)?.failTimes;
+    if (typeof failTimes !== "number" || !Number.isInteger(failTimes)) {
+      throw new Error("fail expects an item like {\"failTimes\": n}");
+    }
+    if (failTimes === -1 || attempt <= failTimes) {
+      throw new Error(`fail handler failed as instructed (failTimes ${failTimes})`);
+    }
+    return "ok";
+  },
+};
+
+export function isKnownHandler(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(builtinHandlers, name);
+}

@@ -1,0 +1,18 @@
+/**
+ * Redis names. Every key of one queue shares a hash tag ({pool}) so BullMQ's
+ * multi-key scripts work on Redis Cluster; other pools land on other slots.
+ */
+export function queueName(pool: string): string {
+  return `{pool-${pool}}`;
+}
+
+export function bullJobId(jobId: string, seq: number, admits: number): string {
+  return `${jobId}.${seq}.${admits}`;
+}
+
+export const channels = (prefix: string) => ({
+  wake: `${prefix}:events:wake`,
+  cancel: `${prefix}:events:cancel`,
+  job: (jobId: string) => `${prefix}:events:job:${jobId}`,
+  leader: `${prefix}:{scheduler}:leader`,
+});

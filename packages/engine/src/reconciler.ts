@@ -1,0 +1,66 @@
+import type { Queue } from "bullmq";
+import { enqueue, type AdmittedTask } from "./admission";
+import type { EngineContext } from "./context";
+import { bullJobId, queueName } from "./keys";
+
+type PoolTask = AdmittedTask & { pool: string };
+
+function byPool(tasks: PoolTask[]): Map<string, PoolTask[]> {
+  const m = new Map<string, PoolTask[]>();
+  for (const t of tasks) m.set(t.pool, [...(m.get(t.pool) ?? []), t]);
+  return m;
+}
+
+/**
+ * A running task whose lease lapsed lost its worker (crash, partition, flushed Redis):
+ * hand it out again under a new admission. Counters move back from running.
+ */
+async function requeueLapsed(ctx: EngineContext): Promise<PoolTask[]> {
+  return ctx.prisma.$queryRawUnsafe<PoolTask[]>(
+    `WITH lapsed AS (
+       SELECT "jobId", seq, runs, CASE WHEN cardinality("pendingIdx") = 0 THEN "itemCount" ELSE cardinality("pendingIdx") END AS n
+       FROM tasks WHERE status = 'running' AND "leaseUntil" < now() LIMIT 1000 FOR UPDATE SKIP LOCKED
+     ), upd AS (
+       UPDATE tasks SET status = 'queued', admits = tasks.admits + 1, "workerId" = NULL,
+         "leaseUntil" = now() + make_interval(secs => $1::double precision / 1000)
+       FROM lapsed WHERE tasks."jobId" = lapsed."jobId" AND tasks.seq = lapsed.seq
+       RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks.pool, lapsed.n, lapsed.runs
+     ), j AS (
+       UPDATE jobs SET "itemsRunning" = "itemsRunning" - x.n, "itemsFailed" = "itemsFailed" + x.f
+       FROM (SELECT "jobId", sum(n)::int AS n, sum(CASE WHEN runs > 0 THEN n ELSE 0 END)::int AS f FROM upd GROUP BY "jobId") x
+       WHERE jobs.id = x."jobId"
+     )
+     SELECT "jobId", seq, admits, pool FROM upd`,
+    ctx.leaseMs * 2,
+  );
+}
+
+/** Queued in Postgres but absent from Redis (lost enqueue, flushed Redis): add the same id again. */
+async function reEnqueueMissing(ctx: EngineContext, queues: (pool: string) => Queue): Promise<number> {
+  const stale = await ctx.prisma.$queryRawUnsafe<PoolTask[]>(
+    `UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $1::double precision / 1000)
+     WHERE ("jobId", seq) IN (SELECT "jobId", seq FROM tasks WHERE status = 'queued' AND "leaseUntil" < now() LIMIT 5000)
+     RETURNING "jobId", seq, admits, pool`,
+    ctx.leaseMs * 2,
+  );
+  if (stale.length === 0) return 0;
+  const pipe = ctx.redis.pipeline();
+  for (const t of stale) pipe.exists(`${ctx.prefix}:${queueName(t.pool)}:${bullJobId(t.jobId, t.seq, t.admits)}`);
+  const exists = (await pipe.exec()) ?? [];
+  const missing = stale.filter((_, i) => exists[i]?.[1] === 0);
+  for (const [pool, tasks] of byPool(missing)) await enqueue(queues(pool), tasks);
+  return missing.length;
+}
+
+export interface ReconcileReport {
+  lapsed: number;
+  missing: number;
+}
+
+export async function reconcile(ctx: EngineContext, queues: (pool: string) => Queue): Promise<ReconcileReport> {
+  const lapsed = await requeueLapsed(ctx);
+  for (const [pool, tasks] of byPool(lapsed)) await enqueue(queues(pool), tasks);
+  const missing = await reEnqueueMissing(ctx, queues);
+  if (lapsed.length || missing) ctx.logger.warn({ lapsed: lapsed.length, missing }, "reconciler repaired tasks");
+  return { lapsed: lapsed.length, missing };
+}

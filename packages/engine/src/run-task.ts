@@ -1,0 +1,86 @@
+import { describeError, errorFingerprint } from "./fingerprint";
+import type { Handler } from "./handlers";
+import type { ItemFailureRecord, TaskRunResult } from "./commit";
+import type { ClaimedTask } from "./lease";
+
+export class ItemTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`item timed out after ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
+/** The items this run must process: every offset on the first run, else only pending ones. */
+export function offsetsToRun(task: Pick<ClaimedTask, "pendingIdx" | "itemCount">): number[] {
+  if (task.pendingIdx.length > 0) return task.pendingIdx;
+  return Array.from({ length: task.itemCount }, (_, i) => i);
+}
+
+/** Range items are generated here from the job's bounds; nothing proportional travels. */
+export function itemAt(task: Pick<ClaimedTask, "items" | "rangeFrom" | "firstIndex">, offset: number): unknown {
+  if (task.items) return task.items[offset];
+  return Number(task.rangeFrom ?? 0n) + task.firstIndex + offset;
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as { then?: unknown } | null)?.then === "function";
+}
+
+/**
+ * Awaits an async handler result under the item timeout. A handler that ignores the
+ * abort is abandoned: the race settles and its late result goes nowhere.
+ */
+function withTimeout(p: PromiseLike<unknown>, ms: number, ctl: AbortController): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const err = new ItemTimeoutError(ms);
+      ctl.abort(err);
+      reject(err);
+    }, ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+export interface RunOptions {
+  /** Aborted when the job is cancelled or the worker shuts down. */
+  signal: AbortSignal;
+}
+
+/** Runs one claimed task's items in order; the item attempt is the task's completed runs + 1. */
+export async function runTask(task: ClaimedTask, handler: Handler, opts: RunOptions): Promise<TaskRunResult> {
+  const attempt = task.runs + 1;
+  const indexes: number[] = [];
+  const outputs: unknown[] = [];
+  const retry: ItemFailureRecord[] = [];
+  const dead: ItemFailureRecord[] = [];
+  for (const offset of offsetsToRun(task)) {
+    if (opts.signal.aborted) throw opts.signal.reason ?? new Error("task aborted");
+    const index = task.firstIndex + offset;
+    const ctl = new AbortController();
+    const onAbort = () => ctl.abort(opts.signal.reason);
+    opts.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      let out = handler(itemAt(task, offset), { signal: ctl.signal, attempt });
+      if (isPromiseLike(out)) out = await withTimeout(out, task.timeoutMs, ctl);
+      indexes.push(index);
+      outputs.push(out === undefined ? null : out);
+    } catch (err) {
+      if (opts.signal.aborted) throw opts.signal.reason ?? err;
+      const { name, message } = describeError(err);
+      const record = { index, error: `${name}: ${message}`, fingerprint: errorFingerprint(name, message) };
+      (attempt >= task.maxAttempts ? dead : retry).push(record);
+    } finally {
+      opts.signal.removeEventListener("abort", onAbort);
+    }
+  }
+  return { indexes, outputs, retry, dead };
+}

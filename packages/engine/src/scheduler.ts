@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
+import { admitPool } from "./admission";
+import type { EngineContext } from "./context";
+import { LeaderLease } from "./leader";
+import { reconcile } from "./reconciler";
+
+export interface SchedulerOptions {
+  id?: string;
+  /** Fallback tick for due retries and capacity changes; wake-ups are event-driven. */
+  tickMs?: number;
+  reconcileMs?: number;
+  leaderTtlMs?: number;
+  /** In-flight tasks allowed per worker slot: >1 keeps workers fed between rounds. */
+  inflightPerSlot?: number;
+}
+
+export interface SchedulerHandle {
+  id: string;
+  readonly isLeader: boolean;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => Queue, opts: SchedulerOptions = {}): SchedulerHandle {
+  const id = opts.id ?? `scheduler-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const log = ctx.logger.child?.({ schedulerId: id }) ?? ctx.logger;
+  const lease = new LeaderLease(ctx.redis, ctx.channels.leader, id, opts.leaderTtlMs ?? 5000);
+  const subscriber = ctx.redis.duplicate();
+  const timers: NodeJS.Timeout[] = [];
+  let capacity = new Map<string, number>();
+  let running = false;
+  let again = false;
+  let closed = false;
+
+  /** Pool capacity = live workers' slots × inflightPerSlot. No live worker, no admission. */
+  async function refreshCapacity(): Promise<void> {
+    const rows = await ctx.prisma.$queryRawUnsafe<{ pool: string; slots: number }[]>(
+      `SELECT pool, sum(concurrency)::int AS slots FROM worker_heartbeats
+       WHERE "lastSeenAt" > now() - make_interval(secs => $1::double precision / 1000) GROUP BY pool`,
+      ctx.leaseMs * 2,
+    );
+    capacity = new Map(rows.map((r) => [r.pool, Math.ceil(r.slots * (opts.inflightPerSlot ?? 2))]));
+  }
+
+  async function round(): Promise<void> {
+    for (const [pool, cap] of capacity) await admitPool(ctx, getQueue(pool), pool, cap);
+  }
+
+  /** Coalesces bursts of wake-ups into back-to-back rounds, never two at once. */
+  function kick(): void {
+    if (closed || !lease.isLeader) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void (async () => {
+      do {
+        again = false;
+        try {
+          await round();
+        } catch (err) {
+          log.error({ err }, "admission round failed");
+        }
+      } while (again && !closed);
+      running = false;
+    })();
+  }
+
+  async function leadTick(): Promise<void> {
+    const was = lease.isLeader;
+    const now = await lease.tick();
+    if (now !== was) log.info({ leader: now }, now ? "became scheduler leader" : "lost scheduler leadership");
+    if (now) {
+      await refreshCapacity();
+      kick();
+    }
+  }
+
+  const every = (ms: number, fn: () => Promise<unknown>) =>
+    timers.push(setInterval(() => void fn().catch((err) => log.error({ err }, "scheduler timer failed")), ms));
+
+  return {
+    id,
+    get isLeader() {
+      return lease.isLeader;
+    },
+    async start() {
+      await subscriber.subscribe(ctx.channels.wake);
+      subscriber.on("message", () => kick());
+      await leadTick();
+      every(Math.min(opts.tickMs ?? 1000, lease.ttlMs / 3), leadTick);
+      every(opts.reconcileMs ?? Math.max(500, ctx.leaseMs / 2), async () => {
+        if (lease.isLeader) await reconcile(ctx, getQueue);
+      });
+      log.info({ leader: lease.isLeader }, "scheduler started");
+    },
+    async close() {
+      closed = true;
+      timers.forEach(clearInterval);
+      while (running) await new Promise((r) => setTimeout(r, 10));
+      await lease.release();
+      await subscriber.quit().catch(() => {});
+      log.info({}, "scheduler stopped");
+    },
+  };
+}

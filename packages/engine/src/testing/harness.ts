@@ -1,0 +1,63 @@
+// Test support: a fresh database, a unique Redis prefix and an engine per test file.
+import { randomUUID } from "node:crypto";
+import { createTestDatabase, type TestDatabase } from "@fanout/db/testing";
+import { Redis } from "ioredis";
+import { createEngine, type Engine, type EngineOptions } from "../engine";
+import type { Logger } from "../types";
+
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet };
+
+export interface Harness {
+  db: TestDatabase;
+  redis: Redis;
+  prefix: string;
+  engine: Engine;
+  newTenant(weight?: number, extra?: Record<string, number>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(opts: EngineOptions = {}): Promise<Harness> {
+  const db = await createTestDatabase();
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const prefix = opts.prefix ?? `fot-${randomUUID().slice(0, 8)}`;
+  const engine = createEngine({ prisma: db.prisma, redis, logger: quiet }, { leaseMs: 2000, ...opts, prefix });
+  return {
+    db,
+    redis,
+    prefix,
+    engine,
+    async newTenant(weight = 1, extra = {}) {
+      const slug = `t-${randomUUID().slice(0, 8)}`;
+      const t = await db.prisma.tenant.create({ data: { slug, name: slug } });
+      await db.prisma.quota.create({ data: { tenantId: t.id, weight, maxConcurrent: 1000, ...extra } });
+      return t.id;
+    },
+    async close() {
+      await engine.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+      redis.disconnect();
+      await db.drop();
+    },
+  };
+}
+
+export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000, stepMs = 25): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+export const isFinished = (j: { status: string }) => ["succeeded", "failed", "cancelled"].includes(j.status);
+
+/** Every recorded output row of a job, flattened: used to prove "exactly once". */
+export async function recordedIndexes(h: Harness, jobId: string): Promise<number[]> {
+  const rows = await h.db.prisma.taskResult.findMany({ where: { jobId }, select: { indexes: true } });
+  return rows.flatMap((r) => r.indexes);
+}

@@ -1,0 +1,123 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { Worker, type Job as BullJob } from "bullmq";
+import { backoffDelay } from "./backoff";
+import { commitTask } from "./commit";
+import { announceJob, wakeScheduler, type EngineContext } from "./context";
+import { builtinHandlers } from "./handlers";
+import { queueName } from "./keys";
+import { claimTask, renewLeases } from "./lease";
+import { runTask } from "./run-task";
+
+export interface WorkerOptions {
+  id?: string;
+  pool?: string;
+  /** Tasks run at once by this process. */
+  concurrency?: number;
+}
+
+export interface WorkerHandle {
+  id: string;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface TaskRef {
+  j: string;
+  s: number;
+  a: number;
+}
+
+interface Held {
+  jobId: string;
+  seq: number;
+  attempt: number;
+  ctl: AbortController;
+}
+
+/** A task whose handler this worker lacks fails item by item, so retries and dead letters apply. */
+const missingHandler = (name: string) => () => {
+  throw new Error(`no handler "${name}" is registered on this worker`);
+};
+
+export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): WorkerHandle {
+  const id = opts.id ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const pool = opts.pool ?? "default";
+  const concurrency = opts.concurrency ?? 8;
+  const log = ctx.logger.child?.({ workerId: id, pool }) ?? ctx.logger;
+  const held = new Map<string, Held>();
+  const subscriber = ctx.redis.duplicate();
+  const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
+  let worker: Worker | undefined;
+  let beat: NodeJS.Timeout | undefined;
+
+  async function processTask(bull: BullJob<TaskRef>): Promise<void> {
+    const ref = { jobId: bull.data.j, seq: bull.data.s, admits: bull.data.a };
+    const task = await claimTask(ctx.prisma, ref, id, ctx.leaseMs);
+    if (!task) return; // stale delivery: cancelled, superseded or already done
+    const handler = builtinHandlers[task.handler] ?? missingHandler(task.handler);
+    const key = `${task.jobId}.${task.seq}`;
+    const entry: Held = { jobId: task.jobId, seq: task.seq, attempt: task.attempt, ctl: new AbortController() };
+    held.set(key, entry);
+    try {
+      const result = await runTask(task, handler, { signal: entry.ctl.signal });
+      const delay = backoffDelay(task.runs + 1, { baseMs: task.backoffBaseMs, maxMs: task.backoffMaxMs });
+      const outcome = await commitTask(ctx.prisma, task, id, result, delay);
+      if (!outcome.committed) {
+        log.warn({ jobId: task.jobId, seq: task.seq, attempt: task.attempt }, "commit rejected: lease superseded or job cancelled");
+      } else {
+        announceJob(ctx, task.jobId, outcome.jobStatus);
+      }
+    } catch (err) {
+      if (entry.ctl.signal.aborted) {
+        log.info({ jobId: task.jobId, seq: task.seq }, "task aborted");
+        return;
+      }
+      throw err;
+    } finally {
+      held.delete(key);
+      wakeScheduler(ctx, pool);
+    }
+  }
+
+  async function heartbeat(): Promise<void> {
+    const tasks = [...held.values()];
+    await renewLeases(ctx.prisma, tasks, ctx.leaseMs);
+    const data = { pool, host: hostname(), pid: process.pid, concurrency, running: tasks.length, lastSeenAt: new Date() };
+    await ctx.prisma.workerHeartbeat.upsert({ where: { id }, create: { id, ...data }, update: data });
+  }
+
+  return {
+    id,
+    async start() {
+      await subscriber.subscribe(ctx.channels.cancel);
+      subscriber.on("message", (_channel, jobId: string) => {
+        for (const h of held.values()) if (h.jobId === jobId) h.ctl.abort(new Error("job cancelled"));
+      });
+      await heartbeat();
+      beat = setInterval(() => heartbeat().catch((err) => log.error({ err }, "heartbeat failed")), Math.max(200, ctx.leaseMs / 3));
+      worker = new Worker<TaskRef>(queueName(pool), processTask, {
+        connection,
+        prefix: ctx.prefix,
+        concurrency,
+        lockDuration: ctx.leaseMs,
+        stalledInterval: ctx.leaseMs,
+        // Postgres fencing decides who wins; BullMQ must keep re-delivering stalled tasks.
+        maxStalledCount: 1_000_000,
+        removeOnComplete: { count: 0 },
+        removeOnFail: { count: 0 },
+      });
+      worker.on("error", (err) => log.error({ err }, "worker error"));
+      worker.on("failed", (job, err) => log.error({ err, bullJobId: job?.id }, "task processing failed"));
+      log.info({ concurrency }, "worker started");
+    },
+    async close() {
+      clearInterval(beat);
+      await worker?.close();
+      await connection.quit().catch(() => {});
+      await subscriber.quit().catch(() => {});
+      await ctx.prisma.workerHeartbeat.deleteMany({ where: { id } }).catch(() => {});
+      log.info({}, "worker stopped");
+    },
+  };
+}
