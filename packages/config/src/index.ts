@@ -1,0 +1,112 @@
+// @fanout/config: reads and validates the environment once at start-up. The only place
+// (besides scripts) that touches process.env; apps pass the result down.
+import { z } from "zod";
+
+export type AppKind = "web" | "worker" | "scheduler" | "cli";
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface FanoutConfig {
+  kind: AppKind;
+  nodeEnv: "development" | "test" | "production";
+  isProduction: boolean;
+  databaseUrl: string;
+  redisUrl: string;
+  port: number;
+  /** NEXTAUTH_SECRET: signs dashboard sessions. */
+  authSecret: string;
+  /** NEXTAUTH_URL: the dashboard's public base URL. */
+  authUrl: string;
+  /** FANOUT_QUEUE_PREFIX: Redis key prefix for every queue. */
+  queuePrefix: string;
+  /** WORKER_CONCURRENCY: tasks a worker process runs at once. */
+  concurrency: number;
+  /** WORKER_POOL: the pool a worker serves. */
+  pool: string;
+  logLevel: LogLevel;
+  /** WORKER_ID / SCHEDULER_ID: stable process ids, when set (the engine picks one otherwise). */
+  workerId?: string;
+  schedulerId?: string;
+}
+
+export const DEV_AUTH_SECRET = "fanout-dev-secret-not-for-production";
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+const url = (protocol: RegExp, example: string) =>
+  z.url({ protocol, error: `must be a URL like ${example}` });
+const name = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, { error: `must be a ${what}: letters, digits, _ . : - (max 64)` });
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"], { error: "must be development, test or production" }).default("development"),
+  DATABASE_URL: url(/^postgres(ql)?$/, "postgresql://user@host:5432/db").default("postgresql://postgres@127.0.0.1:5432/fanout"),
+  REDIS_URL: url(/^rediss?$/, "redis://host:6379").default("redis://127.0.0.1:6379"),
+  PORT: int(1, 65535).default(3000),
+  NEXTAUTH_SECRET: z.string().min(16, { error: "must be at least 16 characters" }).optional(),
+  NEXTAUTH_URL: url(/^https?$/, "http://localhost:3000").optional(),
+  FANOUT_QUEUE_PREFIX: name("key prefix").default("fanout"),
+  WORKER_CONCURRENCY: int(1, 1024).default(8),
+  WORKER_POOL: name("pool name").default("default"),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  WORKER_ID: name("worker id").optional(),
+  SCHEDULER_ID: name("scheduler id").optional(),
+});
+
+const SECRET_VARS = new Set(["DATABASE_URL", "REDIS_URL", "NEXTAUTH_SECRET"]);
+
+/** Thrown by loadConfig; `problems` lists every bad variable, and so does the message. */
+export class ConfigError extends Error {
+  constructor(
+    readonly kind: AppKind,
+    readonly problems: Array<{ variable: string; message: string }>,
+  ) {
+    super(`Invalid configuration for ${kind}:\n${problems.map((p) => `  - ${p.variable} ${p.message}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses and validates the environment. Empty variables count as unset. */
+export function loadConfig(kind: AppKind, env: Record<string, string | undefined> = process.env): FanoutConfig {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key]?.trim();
+    if (v) input[key] = v;
+  }
+  const parsed = schema.safeParse(input);
+  const problems: Array<{ variable: string; message: string }> = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? "environment");
+      const shown = SECRET_VARS.has(variable) || input[variable] === undefined ? "" : ` (got ${JSON.stringify(input[variable])})`;
+      problems.push({ variable, message: issue.message + shown });
+    }
+  }
+  const nodeEnv = parsed.success ? parsed.data.NODE_ENV : input.NODE_ENV === "production" ? "production" : "development";
+  // Only the web app signs sessions; workers and schedulers may run without the secret.
+  if (nodeEnv === "production" && kind === "web" && !input.NEXTAUTH_SECRET) {
+    problems.push({ variable: "NEXTAUTH_SECRET", message: "is required in production (32+ random characters)" });
+  }
+  if (problems.length || !parsed.success) throw new ConfigError(kind, problems);
+  const e = parsed.data;
+  return {
+    kind,
+    nodeEnv: e.NODE_ENV,
+    isProduction: e.NODE_ENV === "production",
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    authSecret: e.NEXTAUTH_SECRET ?? DEV_AUTH_SECRET,
+    authUrl: e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`,
+    queuePrefix: e.FANOUT_QUEUE_PREFIX,
+    concurrency: e.WORKER_CONCURRENCY,
+    pool: e.WORKER_POOL,
+    logLevel: e.LOG_LEVEL,
+    ...(e.WORKER_ID ? { workerId: e.WORKER_ID } : {}),
+    ...(e.SCHEDULER_ID ? { schedulerId: e.SCHEDULER_ID } : {}),
+  };
+}
