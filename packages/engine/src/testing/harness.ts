@@ -18,9 +18,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(opts: EngineOptions = {}): Promise<Harness> {
+export async function createHarness(opts: EngineOptions & { redisUrl?: string } = {}): Promise<Harness> {
   const db = await createTestDatabase();
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = new Redis(opts.redisUrl ?? REDIS_URL, { maxRetriesPerRequest: null });
   const prefix = opts.prefix ?? `fot-${randomUUID().slice(0, 8)}`;
   const engine = createEngine({ prisma: db.prisma, redis, logger: quiet }, { leaseMs: 2000, ...opts, prefix });
   return {
