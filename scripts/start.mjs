@@ -7,7 +7,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT, ensureServices, ServiceError } from "./services.mjs";
+import { ROOT, ensureServices, ServiceError, tcpOpen } from "./services.mjs";
 import { Supervisor } from "./lib/procs.mjs";
 
 export { ROOT };
@@ -131,7 +131,7 @@ async function main() {
   const stop = async (code) => {
     if (sup.stopping) return;
     exitCode = code;
-    console.log("\n[start] stopping…");
+    if (sup.children.size) console.log("\n[start] stopping…");
     await sup.stopAll();
     process.exit(exitCode);
   };
@@ -139,6 +139,8 @@ async function main() {
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => (sup.stopping ? process.exit(130) : stop(0)));
 
   try {
+    // Fail before the slow steps rather than after a build.
+    if (await tcpOpen("127.0.0.1", port)) throw new Error(`port ${port} is already in use; stop what runs there or set PORT`);
     await ensureDeps(sup);
     const { databaseUrl, redisUrl } = await ensureServices({ log: (m) => console.log(`[services] ${m}`) });
     await generate(sup);

@@ -32,7 +32,7 @@ export class Supervisor {
 
   /** Spawns a child; returns { child, exited } where exited resolves with the exit code. */
   #spawn(name, cmd, args, { cwd, env, echo, capture }) {
-    const log = fs.createWriteStream(path.join(this.logDir, `${name}.log`), { flags: "a" });
+    const log = fs.createWriteStream(path.join(this.logDir, `${name}.log`), { flags: "a" }).on("error", () => {});
     log.write(`--- ${new Date().toISOString()} ${cmd} ${args.join(" ")}\n`);
     const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let captured = "";
@@ -47,7 +47,9 @@ export class Supervisor {
     }
     const exited = new Promise((resolve) => {
       child.once("error", (e) => { log.write(`spawn error: ${e.message}\n`); resolve(127); });
-      child.once("exit", (code, signal) => { log.end(`--- exited ${signal ?? code}\n`); resolve(code ?? 128); });
+      child.once("exit", (code, signal) => { log.write(`--- exited ${signal ?? code}\n`); resolve(code ?? 128); });
+      // Output can still arrive after "exit"; close the log only once the pipes are done.
+      child.once("close", () => log.end());
     });
     const entry = { child, exited, name, get output() { return captured; } };
     this.children.set(name, entry);
