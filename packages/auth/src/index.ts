@@ -1,0 +1,5 @@
+// @fanout/auth: API key generation/verification, password hashing, scopes.
+export * from "./api-keys";
+export * from "./scopes";
+export * from "./passwords";
+export * from "./authenticate";
