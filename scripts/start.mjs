@@ -8,7 +8,7 @@ import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT, ensureServices, ServiceError, tcpOpen } from "./services.mjs";
-import { Supervisor } from "./lib/procs.mjs";
+import { Supervisor, onParentExit } from "./lib/procs.mjs";
 
 export { ROOT };
 const BIN = path.join(ROOT, "node_modules", ".bin");
@@ -137,6 +137,7 @@ async function main() {
   };
   // A second Ctrl-C while stopping kills at once.
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => (sup.stopping ? process.exit(130) : stop(0)));
+  onParentExit(() => stop(0));
 
   try {
     // Fail before the slow steps rather than after a build.

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ROOT, ensureServices, ServiceError } from "./services.mjs";
 import { baseEnv } from "./start.mjs";
+import { onParentExit } from "./lib/procs.mjs";
 
 const BIN = path.join(ROOT, "node_modules", ".bin");
 const OUT = path.join(ROOT, ".data", "test-results");
@@ -31,10 +32,15 @@ const STAGES = {
   },
 };
 
+let current = null;
+// If npm (our parent) is stopped, stop the running stage so Playwright tears its system down.
+onParentExit(() => { current?.kill("SIGTERM"); process.exit(143); });
+
 function runStage(name, { cmd, args }, env) {
   console.log(`\n[test] ── ${name} ──`);
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, env, stdio: "inherit" });
+    current = child;
     child.once("error", (e) => { console.error(`[test] ${name}: ${e.message}`); resolve(127); });
     child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });

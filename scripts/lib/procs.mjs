@@ -100,3 +100,14 @@ function killGroup(child, signal) {
   if (!child.pid) return;
   try { process.kill(-child.pid, signal); } catch { /* already gone */ }
 }
+
+/**
+ * Calls cb once our parent process goes away. `npm start` runs us under `sh -c`, and on
+ * SIGTERM npm signals only that shell, which dies without passing it on: we would be
+ * orphaned with all our children. Being re-parented is how we notice.
+ */
+export function onParentExit(cb, intervalMs = 500) {
+  const parent = process.ppid;
+  const t = setInterval(() => { if (process.ppid !== parent) { clearInterval(t); cb(); } }, intervalMs);
+  t.unref();
+}
