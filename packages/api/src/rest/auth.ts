@@ -1,5 +1,5 @@
 // Bearer API-key authentication and scope checks for the REST layer.
-import { authenticateApiKey } from "@fanout/auth";
+import { authenticateApiKey, hasScope, SCOPES, type Scope } from "@fanout/auth";
 import { FanoutError } from "@fanout/validators";
 import type { Db } from "../types";
 
@@ -11,8 +11,8 @@ export interface ApiPrincipal {
 
 export type Authenticator = (rawKey: string) => Promise<ApiPrincipal | null>;
 
-export const SCOPE_READ = "jobs:read";
-export const SCOPE_WRITE = "jobs:write";
+export const SCOPE_READ: Scope = SCOPES.jobsRead;
+export const SCOPE_WRITE: Scope = SCOPES.jobsWrite;
 
 const unauthorized = (message: string) =>
   new FanoutError(401, "unauthorized", message, undefined, { "www-authenticate": 'Bearer realm="fanout"' });
@@ -32,8 +32,8 @@ export async function authenticate(req: Request, auth: Authenticator): Promise<A
   return principal;
 }
 
-/** A key with `*` or the exact scope passes; otherwise 403 `insufficient_scope`. */
-export function requireScope(principal: ApiPrincipal, scope: string): void {
-  if (principal.scopes.includes(scope) || principal.scopes.includes("*")) return;
+/** The exact scope (or `admin`) passes; otherwise 403 `insufficient_scope`. */
+export function requireScope(principal: ApiPrincipal, scope: Scope): void {
+  if (hasScope(principal.scopes, scope)) return;
   throw new FanoutError(403, "insufficient_scope", `This API key lacks the '${scope}' scope needed for this request.`);
 }

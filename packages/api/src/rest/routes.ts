@@ -9,6 +9,7 @@ import {
   type CreateJobInput,
 } from "@fanout/validators";
 import type { z } from "zod";
+import type { Scope } from "@fanout/auth";
 import { SCOPE_READ, SCOPE_WRITE } from "./auth";
 import { isJsonContentType, json, parseJsonBytes, readBodyCapped } from "./http";
 import type { ApiEngine } from "../types";
@@ -24,7 +25,7 @@ export interface EndpointContext {
 }
 
 export interface Endpoint {
-  scope: string;
+  scope: Scope;
   run(ctx: EndpointContext): Promise<Response>;
 }
 

@@ -2,10 +2,10 @@
 // once on creation and only its hash is stored (@fanout/auth). Changes are audit-logged.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { generateApiKey } from "@fanout/auth";
+import { ALL_SCOPES, generateApiKey, type Scope } from "@fanout/auth";
 import { roleProcedure, router } from "../init";
 
-export const API_KEY_SCOPES = ["jobs:read", "jobs:write"] as const;
+export const API_KEY_SCOPES = ALL_SCOPES as readonly [Scope, ...Scope[]];
 
 const createInput = z.object({
   name: z.string().trim().min(1, "name must not be empty").max(100, "name must be at most 100 characters"),
@@ -25,7 +25,7 @@ export const apiKeysRouter = router({
   ),
 
   create: manage.input(createInput).mutation(async ({ ctx, input }) => {
-    const generated = await generateApiKey();
+    const generated = generateApiKey();
     const scopes = [...new Set(input.scopes)];
     const key = await ctx.prisma.$transaction(async (tx) => {
       const row = await tx.apiKey.create({
