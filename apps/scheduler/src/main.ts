@@ -1,13 +1,13 @@
 // Scheduler process: admits waiting tasks into BullMQ by fair share. Run several: one leads,
 // the others stand by and take over when its lease lapses.
 import { Redis } from "ioredis";
-import { loadConfig } from "@fanout/config";
+import { ConfigError, loadConfig } from "@fanout/config";
 import { createLogger } from "@fanout/logger";
 import { createPrisma } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
 
-const config = loadConfig("scheduler");
-const logger = createLogger("scheduler");
+const config = load();
+const logger = createLogger("scheduler", config.logLevel);
 const prisma = createPrisma(config.databaseUrl);
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 const engine = createEngine({ prisma, redis, logger }, { prefix: config.queuePrefix });
@@ -27,7 +27,6 @@ async function shutdown(signal: string, code = 0) {
   } finally {
     await prisma.$disconnect().catch(() => {});
     redis.disconnect();
-    logger.info({}, "scheduler stopped");
     process.exit(code);
   }
 }
@@ -35,9 +34,19 @@ process.once("SIGTERM", () => void shutdown("SIGTERM"));
 process.once("SIGINT", () => void shutdown("SIGINT"));
 
 try {
-  await scheduler.start();
-  logger.info({ schedulerId: config.schedulerId }, "scheduler started");
+  await scheduler.start(); // the engine logs "scheduler started" with its id
 } catch (err) {
   logger.fatal({ err }, "scheduler failed to start");
   await shutdown("startup-failure", 1);
+}
+
+/** Bad env is an operator error: say which variables are wrong, without a stack trace. */
+function load() {
+  try {
+    return loadConfig("scheduler");
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
 }

@@ -1,13 +1,13 @@
 // Worker process: a thin shell that wires config, logger, Postgres and Redis into the engine
 // and runs built-in handlers until SIGTERM/SIGINT. Scale by running more of these.
 import { Redis } from "ioredis";
-import { loadConfig } from "@fanout/config";
+import { ConfigError, loadConfig } from "@fanout/config";
 import { createLogger } from "@fanout/logger";
 import { createPrisma } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
 
-const config = loadConfig("worker");
-const logger = createLogger("worker");
+const config = load();
+const logger = createLogger("worker", config.logLevel);
 const prisma = createPrisma(config.databaseUrl);
 // BullMQ's blocking commands need maxRetriesPerRequest: null on the connections it is given.
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
@@ -29,7 +29,6 @@ async function shutdown(signal: string, code = 0) {
   } finally {
     await prisma.$disconnect().catch(() => {});
     redis.disconnect();
-    logger.info({ workerId: worker.id }, "worker stopped");
     process.exit(code);
   }
 }
@@ -37,9 +36,19 @@ process.once("SIGTERM", () => void shutdown("SIGTERM"));
 process.once("SIGINT", () => void shutdown("SIGINT"));
 
 try {
-  await worker.start();
-  logger.info({ workerId: worker.id, pool: config.pool, concurrency: config.concurrency }, "worker started");
+  await worker.start(); // the engine logs "worker started" with its id, pool and concurrency
 } catch (err) {
   logger.fatal({ err }, "worker failed to start");
   await shutdown("startup-failure", 1);
+}
+
+/** Bad env is an operator error: say which variables are wrong, without a stack trace. */
+function load() {
+  try {
+    return loadConfig("worker");
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
 }
