@@ -84,7 +84,7 @@ export class Supervisor {
   }
 
   /** SIGTERM every child's group, SIGKILL what is still there after graceMs. */
-  async stopAll(graceMs = 10_000) {
+  async stopAll(graceMs = 20_000) { // longer than the apps' own 15 s shutdown deadline
     this.stopping = true;
     const entries = [...this.children.values()];
     for (const { child } of entries) killGroup(child, "SIGTERM");
