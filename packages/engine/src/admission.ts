@@ -2,6 +2,7 @@ import type { Queue } from "bullmq";
 import type { EngineContext } from "./context";
 import { allocateSlots, type TenantDemand } from "./fair-share";
 import { bullJobId } from "./keys";
+import { ORDERING_CLEAR } from "./ordering";
 import { DEFAULT_QUOTA } from "./quota";
 
 export interface AdmittedTask {
@@ -22,15 +23,16 @@ export async function enqueue(queue: Queue, tasks: AdmittedTask[]): Promise<void
   );
 }
 
-const READY = `(t.status = 'pending' OR (t.status = 'backoff' AND t."runAfter" <= now()))`;
+const READY = `(t.status = 'pending' OR (t.status = 'backoff' AND t."runAfter" <= now())) AND ${ORDERING_CLEAR}`;
 
 async function tenantDemand(ctx: EngineContext, pool: string): Promise<TenantDemand[]> {
   const rows = await ctx.prisma.$queryRawUnsafe<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }[]>(
     `SELECT s."tenantId", s.inflight::int, s.ready::int, q.weight, q."maxConcurrent"
      FROM (SELECT t."tenantId",
                   count(*) FILTER (WHERE t.status IN ('queued', 'running')) AS inflight,
-                  count(*) FILTER (WHERE ${READY}) AS ready
-           FROM tasks t WHERE t.pool = $1 AND t.status IN ('pending', 'queued', 'running', 'backoff')
+                  count(*) FILTER (WHERE ${READY} AND NOT j.paused AND j.status IN ('queued', 'running')) AS ready
+           FROM tasks t JOIN jobs j ON j.id = t."jobId"
+           WHERE t.pool = $1 AND t.status IN ('pending', 'queued', 'running', 'backoff')
            GROUP BY t."tenantId") s
      LEFT JOIN quotas q ON q."tenantId" = s."tenantId"
      JOIN tenants tn ON tn.id = s."tenantId" AND tn.status = 'active' AND NOT tn.paused`,

@@ -4,16 +4,18 @@ export const MAX_CHUNK = 10_000;
 /** Big jobs get at least this many tasks so they spread over workers. */
 export const MIN_TASKS = 16;
 
-/** Per-item cost guesses until observed timings exist (microseconds). */
+/** Per-item cost guesses until workers have observed the handler (microseconds). */
 const ASSUMED_ITEM_US: Record<string, number> = { noop: 1, echo: 2, sha256: 5, fail: 5 };
 
 /**
  * Chunk size when the tenant gives none: aim for ~1 s per task, but keep enough tasks
  * that a job spreads over workers. `sleep` items say their own duration.
  */
-export function chooseChunkSize(handler: string, total: number, items?: unknown[]): number {
+export function chooseChunkSize(handler: string, total: number, items?: unknown[], observedMicros?: number): number {
   let perItemMs: number;
-  if (handler === "sleep" && items && items.length > 0) {
+  if (observedMicros !== undefined && observedMicros > 0) {
+    perItemMs = observedMicros / 1000;
+  } else if (handler === "sleep" && items && items.length > 0) {
     const sample = items.slice(0, 1000);
     const sum = sample.reduce<number>((acc, v) => acc + (typeof v === "number" && v > 0 ? v : 0), 0);
     perItemMs = Math.max(sum / sample.length, 0.001);

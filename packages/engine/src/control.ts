@@ -50,6 +50,7 @@ export async function redriveJob(ctx: EngineContext, tenantId: string, jobId: st
        WHERE dl."jobId" = $1::uuid AND dl."tenantId" = $2::uuid
          AND ($3::text IS NULL OR dl.fingerprint = $3)
          AND ($4::int[] IS NULL OR dl."itemIndex" = ANY($4::int[]))
+         AND dl."discardedAt" IS NULL
          AND dl.seq IN (SELECT seq FROM tasks WHERE "jobId" = $1::uuid AND status = 'done')
        RETURNING dl.seq, dl."itemIndex"
      ), per AS (
@@ -76,4 +77,28 @@ export async function redriveJob(ctx: EngineContext, tenantId: string, jobId: st
     announceJob(ctx, jobId, "running");
   }
   return n;
+}
+
+/**
+ * Pause stops admission; tasks already handed to BullMQ go back to pending (their
+ * queue entries turn stale: a claim needs the current admission number). Running
+ * tasks finish their current run.
+ */
+export async function setJobPaused(ctx: EngineContext, tenantId: string, jobId: string, paused: boolean): Promise<void> {
+  const job = await findJob(ctx.prisma, tenantId, jobId);
+  await ctx.prisma.$transaction([
+    ctx.prisma.job.update({ where: { id: job.id }, data: { paused } }),
+    ...(paused ? [ctx.prisma.task.updateMany({ where: { jobId: job.id, tenantId, status: "queued" }, data: { status: "pending" } })] : []),
+  ]);
+  if (!paused) wakeScheduler(ctx, job.pool);
+  announceJob(ctx, jobId, job.status);
+}
+
+/** Admin: pause or resume every job of a tenant at once. */
+export async function setTenantPaused(ctx: EngineContext, tenantId: string, paused: boolean): Promise<void> {
+  await ctx.prisma.$transaction([
+    ctx.prisma.tenant.update({ where: { id: tenantId }, data: { paused } }),
+    ...(paused ? [ctx.prisma.task.updateMany({ where: { tenantId, status: "queued" }, data: { status: "pending" } })] : []),
+  ]);
+  if (!paused) wakeScheduler(ctx, "default");
 }

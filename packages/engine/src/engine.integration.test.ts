@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, isFinished, recordedIndexes, waitFor, type Harness } from "./testing/harness";
 import type { WorkerHandle, SchedulerHandle } from "./engine";
+import type { CreateJobInput } from "@fanout/validators";
 
 let h: Harness;
 let tenant: string;
@@ -84,7 +85,7 @@ describe("engine end to end", () => {
   });
 
   it("twenty concurrent submits with one Idempotency-Key create one job; another body is a 409", async () => {
-    const body = { handler: "noop", input: { items: [1, 2, 3] } } as const;
+    const body: CreateJobInput = { handler: "noop", input: { items: [1, 2, 3] } };
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => h.engine.submitJob(tenant, body, { idempotencyKey: "k-20" })));
     expect(new Set(outcomes.map((o) => o.job.id)).size).toBe(1);
     expect(outcomes.filter((o) => o.created)).toHaveLength(1);

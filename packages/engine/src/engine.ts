@@ -3,7 +3,8 @@ import type { CreateJobInput } from "@fanout/validators";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
-import { cancelJob, redriveJob, type RedriveFilter } from "./control";
+import { cancelJob, redriveJob, setJobPaused, setTenantPaused, type RedriveFilter } from "./control";
+import { deadLetterGroups, discardDeadLetters, type DeadLetterGroup } from "./dead-letters";
 import { channels, queueName } from "./keys";
 import { findJob, getResults, listDeadLetters, listJobs, listTasks } from "./queries";
 import { assertRedisPolicy } from "./redis-policy";
@@ -11,9 +12,10 @@ import { createScheduler, type SchedulerHandle, type SchedulerOptions } from "./
 import { submitJob, type SubmitOptions } from "./submit";
 import type { DeadLetterView, JobView, ListJobsFilter, Logger, Page, ResultRow, TaskView } from "./types";
 import { toJobView } from "./views";
+import { explainWait } from "./waiting";
 import { createTaskWorker, type WorkerHandle, type WorkerOptions } from "./worker";
 
-export type { SchedulerHandle, SchedulerOptions, WorkerHandle, WorkerOptions };
+export type { DeadLetterGroup, RedriveFilter, SchedulerHandle, SchedulerOptions, WorkerHandle, WorkerOptions };
 
 export interface EngineDeps {
   prisma: PrismaClient;
@@ -32,7 +34,8 @@ interface PageArgs {
 }
 
 export interface Engine {
-  submitJob(tenantId: string, input: CreateJobInput, opts?: SubmitOptions): Promise<{ job: JobView; created: boolean }>;
+  /** Throws FanoutError 400/409/413/422/429 (with Retry-After and RateLimit headers). */
+  submitJob(tenantId: string, input: CreateJobInput, opts?: SubmitOptions): Promise<{ job: JobView; created: boolean; headers: Record<string, string> }>;
   getJob(tenantId: string, jobId: string): Promise<JobView>;
   listJobs(tenantId: string, filter: ListJobsFilter): Promise<Page<JobView>>;
   getResults(tenantId: string, jobId: string, page: PageArgs): Promise<Page<ResultRow>>;
@@ -40,6 +43,12 @@ export interface Engine {
   listDeadLetters(tenantId: string, jobId: string, page: PageArgs): Promise<Page<DeadLetterView>>;
   cancelJob(tenantId: string, jobId: string): Promise<JobView>;
   redrive(tenantId: string, jobId: string, filter?: RedriveFilter): Promise<JobView>;
+  deadLetterGroups(tenantId: string, jobId: string): Promise<DeadLetterGroup[]>;
+  discardDeadLetters(tenantId: string, jobId: string, filter?: RedriveFilter): Promise<{ discarded: number }>;
+  pauseJob(tenantId: string, jobId: string): Promise<JobView>;
+  resumeJob(tenantId: string, jobId: string): Promise<JobView>;
+  /** Admin only (callers authorize): pause or resume all of a tenant's work. */
+  setTenantPaused(tenantId: string, paused: boolean): Promise<void>;
   health(): Promise<{ postgres: boolean; redis: boolean }>;
   createWorker(opts?: WorkerOptions): WorkerHandle;
   createScheduler(opts?: SchedulerOptions): SchedulerHandle;
@@ -62,17 +71,21 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
   };
   const handles: { close(): Promise<void> }[] = [];
   const view = async (tenantId: string, jobId: string) => toJobView(await findJob(deps.prisma, tenantId, jobId));
+  const detailedView = async (tenantId: string, jobId: string) => {
+    const job = await findJob(deps.prisma, tenantId, jobId);
+    return { ...toJobView(job), waiting: await explainWait(ctx, job) };
+  };
 
   return {
     async submitJob(tenantId, input, submitOpts) {
-      const { jobId, created } = await submitJob(deps.prisma, tenantId, input, submitOpts);
+      const { jobId, created, headers } = await submitJob(ctx, tenantId, input, submitOpts);
       if (created) {
         wakeScheduler(ctx, input.pool ?? "default");
         announceJob(ctx, jobId, "queued");
       }
-      return { job: await view(tenantId, jobId), created };
+      return { job: await view(tenantId, jobId), created, headers };
     },
-    getJob: view,
+    getJob: detailedView,
     async listJobs(tenantId, filter) {
       const { rows, nextCursor } = await listJobs(deps.prisma, tenantId, filter);
       return { data: rows.map(toJobView), nextCursor };
@@ -88,6 +101,17 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
       await redriveJob(ctx, tenantId, jobId, filter);
       return view(tenantId, jobId);
     },
+    deadLetterGroups: (t, j) => deadLetterGroups(deps.prisma, t, j),
+    discardDeadLetters: async (t, j, f) => ({ discarded: await discardDeadLetters(deps.prisma, t, j, f) }),
+    async pauseJob(tenantId, jobId) {
+      await setJobPaused(ctx, tenantId, jobId, true);
+      return view(tenantId, jobId);
+    },
+    async resumeJob(tenantId, jobId) {
+      await setJobPaused(ctx, tenantId, jobId, false);
+      return view(tenantId, jobId);
+    },
+    setTenantPaused: (tenantId, paused) => setTenantPaused(ctx, tenantId, paused),
     async health() {
       const [postgres, redis] = await Promise.all([
         deps.prisma.$queryRawUnsafe("SELECT 1").then(() => true, () => false),

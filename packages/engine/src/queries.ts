@@ -94,7 +94,7 @@ export async function listTasks(prisma: PrismaClient, tenantId: string, jobId: s
 export async function listDeadLetters(prisma: PrismaClient, tenantId: string, jobId: string, limit: number, cursor?: string): Promise<Page<DeadLetterView>> {
   await findJob(prisma, tenantId, jobId);
   const from = parseIndexCursor(cursor);
-  const rows = await prisma.deadLetter.findMany({ where: { jobId, tenantId, itemIndex: { gte: from } }, orderBy: { itemIndex: "asc" }, take: limit + 1 });
+  const rows = await prisma.deadLetter.findMany({ where: { jobId, tenantId, discardedAt: null, itemIndex: { gte: from } }, orderBy: { itemIndex: "asc" }, take: limit + 1 });
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   return {

@@ -2,8 +2,12 @@ import { createHash } from "node:crypto";
 import type { PrismaClient } from "@fanout/db";
 import { FanoutError, type CreateJobInput } from "@fanout/validators";
 import { chooseChunkSize, sliceTasks } from "./chunking";
+import type { EngineContext } from "./context";
 import { isKnownHandler } from "./handlers";
+import { observedItemMicros } from "./handler-stats";
+import { taskOrderingKeys } from "./ordering";
 import { loadQuota, type TenantQuota } from "./quota";
+import { takeSubmitToken } from "./rate-limit";
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -13,6 +17,8 @@ export interface SubmitOptions {
 export interface SubmitOutcome {
   jobId: string;
   created: boolean;
+  /** RateLimit headers describing the tenant's submit budget after this call. */
+  headers: Record<string, string>;
 }
 
 /** Stable JSON (sorted keys) so the same body always hashes the same. */
@@ -45,21 +51,48 @@ function checkLimits(input: CreateJobInput, total: number, quota: TenantQuota, o
   }
 }
 
+/** Items accepted but not finished across the tenant's live jobs. */
+async function checkQueuedItems(prisma: PrismaClient, tenantId: string, total: number, quota: TenantQuota): Promise<void> {
+  if (total > quota.maxQueuedItems) {
+    throw new FanoutError(422, "max_queued_items_exceeded", `This job has ${total} items but your tenant may have at most ${quota.maxQueuedItems} queued; it can never fit. Split it.`, "input");
+  }
+  const [row] = await prisma.$queryRawUnsafe<{ queued: number }[]>(
+    `SELECT coalesce(sum("totalItems" - "itemsSucceeded" - "itemsDead"), 0)::float8 AS queued
+     FROM jobs WHERE "tenantId" = $1::uuid AND status IN ('queued', 'running')`,
+    tenantId,
+  );
+  const queued = row?.queued ?? 0;
+  if (queued + total > quota.maxQueuedItems) {
+    throw new FanoutError(
+      429,
+      "max_queued_items_exceeded",
+      `Your tenant already has ${queued} items waiting; this job's ${total} would pass the limit of ${quota.maxQueuedItems}. Retry when some work finishes.`,
+      "input",
+      { "Retry-After": "5" },
+    );
+  }
+}
+
 /**
  * Writes the job and all its tasks in one transaction, so anything answered 2xx is
  * durable. Idempotency rides on the unique (tenantId, idempotencyKey) index: a
  * concurrent duplicate waits on the index and then finds the original.
  */
-export async function submitJob(prisma: PrismaClient, tenantId: string, input: CreateJobInput, opts: SubmitOptions = {}): Promise<SubmitOutcome> {
+export async function submitJob(ctx: EngineContext, tenantId: string, input: CreateJobInput, opts: SubmitOptions = {}): Promise<SubmitOutcome> {
+  const { prisma } = ctx;
   const items = "items" in input.input ? input.input.items : undefined;
   const range = "range" in input.input ? input.input.range : undefined;
   const total = items ? items.length : range!.to - range!.from;
   const quota = await loadQuota(prisma, tenantId);
   checkLimits(input, total, quota, opts);
+  await checkQueuedItems(prisma, tenantId, total, quota);
+  const headers = await takeSubmitToken(ctx.redis, `${ctx.prefix}:{tenant-${tenantId}}:submit-bucket`, { ratePerSec: quota.submitRatePerSec, burst: quota.submitBurst });
 
   const hash = requestHash(input);
-  const chunkSize = Math.min(input.chunkSize ?? chooseChunkSize(input.handler, total, items), total);
+  const observed = input.chunkSize ? undefined : await observedItemMicros(ctx, input.handler);
+  const chunkSize = Math.min(input.chunkSize ?? chooseChunkSize(input.handler, total, items, observed), total);
   const slices = sliceTasks(total, chunkSize);
+  const orderingKeys = taskOrderingKeys(slices, input.orderingKey, items);
   const priority = input.priority ?? 0;
   const pool = input.pool ?? "default";
 
@@ -100,11 +133,11 @@ export async function submitJob(prisma: PrismaClient, tenantId: string, input: C
         if (original.requestHash !== hash) {
           throw new FanoutError(409, "idempotency_key_reused", "This Idempotency-Key was already used with a different request body. Use a new key for a different job.", "Idempotency-Key");
         }
-        return { jobId: original.id, created: false };
+        return { jobId: original.id, created: false, headers };
       }
       const jobId = inserted[0]!.id;
-      await insertTasks(tx as unknown as PrismaClient, { jobId, tenantId, pool, priority, slices, items });
-      return { jobId, created: true };
+      await insertTasks(tx as unknown as PrismaClient, { jobId, tenantId, pool, priority, slices, items, orderingKeys });
+      return { jobId, created: true, headers };
     },
     { timeout: 120_000, maxWait: 10_000 },
   );
@@ -115,15 +148,19 @@ const TASK_BATCH = 5000;
 /** One multi-row INSERT per batch of tasks: a million items never means a million round trips. */
 async function insertTasks(
   tx: PrismaClient,
-  a: { jobId: string; tenantId: string; pool: string; priority: number; slices: ReturnType<typeof sliceTasks>; items?: unknown[] },
+  a: { jobId: string; tenantId: string; pool: string; priority: number; slices: ReturnType<typeof sliceTasks>; items?: unknown[]; orderingKeys: string[][] },
 ): Promise<void> {
   for (let i = 0; i < a.slices.length; i += TASK_BATCH) {
     const batch = a.slices.slice(i, i + TASK_BATCH);
     const chunks = a.items ? JSON.stringify(batch.map((s) => a.items!.slice(s.firstIndex, s.firstIndex + s.itemCount))) : null;
+    const keys = a.orderingKeys.slice(i, i + TASK_BATCH);
+    const ordered = keys.some((k) => k.length > 0) ? JSON.stringify(keys) : null;
     await tx.$executeRawUnsafe(
-      `INSERT INTO tasks ("jobId","seq","tenantId","pool","priority","firstIndex","itemCount","items","pendingIdx")
+      `INSERT INTO tasks ("jobId","seq","tenantId","pool","priority","firstIndex","itemCount","items","pendingIdx","orderingKeys")
        SELECT $1::uuid, s.seq, $2::uuid, $3, $4, s.first, s.cnt,
-              CASE WHEN $8::jsonb IS NULL THEN NULL ELSE $8::jsonb -> (s.ord::int - 1) END, '{}'::int[]
+              CASE WHEN $8::jsonb IS NULL THEN NULL ELSE $8::jsonb -> (s.ord::int - 1) END, '{}'::int[],
+              CASE WHEN $9::jsonb IS NULL THEN '{}'::text[]
+                   ELSE ARRAY(SELECT jsonb_array_elements_text($9::jsonb -> (s.ord::int - 1))) END
        FROM unnest($5::int[], $6::int[], $7::int[]) WITH ORDINALITY AS s(seq, first, cnt, ord)`,
       a.jobId,
       a.tenantId,
@@ -133,6 +170,7 @@ async function insertTasks(
       batch.map((s) => s.firstIndex),
       batch.map((s) => s.itemCount),
       chunks,
+      ordered,
     );
   }
 }

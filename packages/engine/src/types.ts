@@ -38,6 +38,16 @@ export interface JobView {
   labels: Record<string, string>;
   orderingKey: string | null;
   input: { kind: "items"; count: number } | { kind: "range"; from: number; to: number };
+  /** Present on single-job reads while the job waits (null when nothing holds it). */
+  waiting?: WaitInfo | null;
+}
+
+/** Why a job with work is not running, and when it should start. */
+export interface WaitInfo {
+  reason: string;
+  message: string;
+  until?: string;
+  estimatedStartAt?: string;
 }
 
 export interface ResultRow {

@@ -6,6 +6,7 @@ import { commitTask } from "./commit";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { builtinHandlers } from "./handlers";
 import { queueName } from "./keys";
+import { HandlerTimings } from "./handler-stats";
 import { claimTask, renewLeases } from "./lease";
 import { runTask } from "./run-task";
 
@@ -19,7 +20,13 @@ export interface WorkerOptions {
 export interface WorkerHandle {
   id: string;
   start(): Promise<void>;
+  /** Graceful: finishes running tasks, then stops. */
   close(): Promise<void>;
+  /**
+   * Simulates a crash for tests: heartbeats and BullMQ stop at once while running
+   * handlers go on as zombies, whose late commits fencing must reject.
+   */
+  kill(): Promise<void>;
 }
 
 interface TaskRef {
@@ -46,6 +53,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const concurrency = opts.concurrency ?? 8;
   const log = ctx.logger.child?.({ workerId: id, pool }) ?? ctx.logger;
   const held = new Map<string, Held>();
+  const timings = new HandlerTimings();
   const subscriber = ctx.redis.duplicate();
   const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
   let worker: Worker | undefined;
@@ -60,7 +68,9 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     const entry: Held = { jobId: task.jobId, seq: task.seq, attempt: task.attempt, ctl: new AbortController() };
     held.set(key, entry);
     try {
+      const started = performance.now();
       const result = await runTask(task, handler, { signal: entry.ctl.signal });
+      timings.record(task.handler, task.n, performance.now() - started);
       const delay = backoffDelay(task.runs + 1, { baseMs: task.backoffBaseMs, maxMs: task.backoffMaxMs });
       const outcome = await commitTask(ctx.prisma, task, id, result, delay);
       if (!outcome.committed) {
@@ -85,6 +95,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     await renewLeases(ctx.prisma, tasks, ctx.leaseMs);
     const data = { pool, host: hostname(), pid: process.pid, concurrency, running: tasks.length, lastSeenAt: new Date() };
     await ctx.prisma.workerHeartbeat.upsert({ where: { id }, create: { id, ...data }, update: data });
+    await timings.flush(ctx);
   }
 
   return {
@@ -118,6 +129,12 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       await subscriber.quit().catch(() => {});
       await ctx.prisma.workerHeartbeat.deleteMany({ where: { id } }).catch(() => {});
       log.info({}, "worker stopped");
+    },
+    async kill() {
+      clearInterval(beat);
+      await worker?.close(true);
+      connection.disconnect();
+      subscriber.disconnect();
     },
   };
 }

@@ -1,0 +1,34 @@
+import type { EngineContext } from "./context";
+
+const statsKey = (ctx: EngineContext) => `${ctx.prefix}:{stats}:handler-item-us`;
+
+/** Mean observed microseconds per item for a handler, as workers last reported it. */
+export async function observedItemMicros(ctx: EngineContext, handler: string): Promise<number | undefined> {
+  const v = await ctx.redis.hget(statsKey(ctx), handler).catch(() => null);
+  const n = v === null ? NaN : Number(v);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * Workers keep an exponentially weighted mean per handler and publish it every few
+ * seconds, so chunk sizing follows what handlers really cost without a write per task.
+ */
+export class HandlerTimings {
+  private readonly mean = new Map<string, number>();
+  private dirty = false;
+
+  record(handler: string, items: number, elapsedMs: number): void {
+    if (items <= 0) return;
+    const us = (elapsedMs * 1000) / items;
+    const prev = this.mean.get(handler);
+    this.mean.set(handler, prev === undefined ? us : prev * 0.8 + us * 0.2);
+    this.dirty = true;
+  }
+
+  async flush(ctx: EngineContext): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const fields = [...this.mean].flatMap(([h, us]) => [h, us.toFixed(3)]);
+    if (fields.length > 0) await ctx.redis.hset(statsKey(ctx), ...fields);
+  }
+}
