@@ -18,7 +18,8 @@ describe("allocateSlots", () => {
   });
 
   it("lends idle capacity to whoever has work", () => {
-    const g = allocateSlots([tenant("a", 1, { ready: 2 }), tenant("b", 5)], 10);
+    // a is entitled to ~8 of 10 slots but has only 2 tasks ready: b borrows the rest.
+    const g = allocateSlots([tenant("a", 5, { ready: 2 }), tenant("b", 1)], 10);
     expect(g.get("a")).toBe(2);
     expect(g.get("b")).toBe(8);
   });
