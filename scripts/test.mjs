@@ -69,12 +69,13 @@ async function main() {
   const total = { passed: 0, failed: 0, skipped: 0 };
   for (const { name, code, counts, secs } of results) {
     if (counts) for (const k of Object.keys(total)) total[k] += counts[k];
+    // A stage that failed without a failed test (setup crash, unhandled error) counts as one.
+    if (code !== 0 && !counts?.failed) total.failed += 1;
     const what = counts ? `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped` : "no report (the runner failed before reporting)";
     console.log(`[test] ${name.padEnd(12)} ${code === 0 ? "ok  " : "FAIL"} ${what} (${secs}s)`);
   }
   const failedStages = results.filter((r) => r.code !== 0).length;
-  // A stage can exit non-zero with no failed test (a crash, an unhandled error): count it.
-  console.log(`Total: ${total.passed} passed, ${total.failed + (failedStages && !total.failed ? failedStages : 0)} failed, ${total.skipped} skipped`);
+  console.log(`Total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   process.exit(failedStages ? 1 : 0);
 }
 

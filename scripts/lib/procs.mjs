@@ -63,7 +63,7 @@ export class Supervisor {
     const code = await entry.exited;
     if (code !== 0) {
       // What was echoed is already on the console; otherwise show the log's tail.
-      const detail = echo === "all" ? "" : `\n${this.tail(name)}`;
+      const detail = echo === "none" ? `\n${this.tail(name)}` : "";
       throw new Error(`${name} failed (exit ${code}): ${cmd} ${args.join(" ")} (log: ${path.join(this.logDir, `${name}.log`)})${detail}`);
     }
     return entry.output;
