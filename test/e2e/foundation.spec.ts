@@ -3,7 +3,7 @@
 // in the list.
 import { createHash, randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { e2eEnv } from "./helpers/env";
+import { e2eEnv, screenshotPath } from "./helpers/env";
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
@@ -25,7 +25,8 @@ test("a wrong password is refused with a message", async ({ page }) => {
   await page.getByLabel("Email").fill(env.adminEmail);
   await page.getByLabel("Password").fill("definitely-not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText(/wrong email or password/i);
+  // (Next's route announcer is also role=alert, hence the filter.)
+  await expect(page.getByRole("alert").filter({ hasText: /wrong email or password/i })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
 });
 
@@ -42,6 +43,7 @@ test("submit a sha256 job from the dashboard and watch it succeed live", async (
   await page.getByLabel("Items", { exact: true }).fill("[]");
   await page.getByRole("button", { name: "Submit job" }).click();
   await expect(page.locator("#input-items-error")).toContainText("at least one item");
+  await page.screenshot({ path: screenshotPath("foundation-new-job-invalid"), fullPage: true });
   await page.getByLabel("Items", { exact: true }).fill(JSON.stringify(items));
   await page.getByLabel("Chunk size").fill("2");
   await page.getByRole("button", { name: "Submit job" }).click();
@@ -58,6 +60,7 @@ test("submit a sha256 job from the dashboard and watch it succeed live", async (
   await expect(page.getByRole("progressbar", { name: "Job progress" })).toHaveAttribute("aria-valuenow", String(items.length));
   await expect(page.getByTestId("result-output")).toHaveText(items.map(sha256));
   expect(loads).toBe(0);
+  await page.screenshot({ path: screenshotPath("foundation-job-detail"), fullPage: true });
 });
 
 test("a job submitted over REST with the API key shows up in the list", async ({ page, request }) => {
@@ -83,6 +86,7 @@ test("a job submitted over REST with the API key shows up in the list", async ({
   await signIn(page);
   const row = page.getByTestId("job-row").filter({ hasText: name });
   await expect(row).toBeVisible();
+  await page.screenshot({ path: screenshotPath("foundation-jobs-list"), fullPage: true });
   await row.getByRole("link", { name }).click();
   await expect(page).toHaveURL(new RegExp(`/jobs/${job.id}$`));
   await expect(page.getByTestId("job-status")).toHaveText("succeeded", { timeout: 30_000 });
