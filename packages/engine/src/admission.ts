@@ -77,5 +77,6 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     ctx.leaseMs * 2,
   );
   await enqueue(queue, admitted);
+  ctx.metrics.admissions.inc({ pool }, admitted.length);
   return admitted.length;
 }

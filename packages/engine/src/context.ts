@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@fanout/db";
 import type { Redis } from "ioredis";
 import { channels } from "./keys";
+import type { EngineMetrics } from "./metrics";
 import type { Logger } from "./types";
 
 /** What every engine component shares; built once by createEngine. */
@@ -14,6 +15,7 @@ export interface EngineContext {
   /** Task lease (and BullMQ lock) duration. */
   leaseMs: number;
   channels: ReturnType<typeof channels>;
+  metrics: EngineMetrics;
 }
 
 /** Wakes the scheduler (a submit, a finished task). Fire-and-forget: the scheduler also ticks. */

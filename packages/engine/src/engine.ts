@@ -2,7 +2,10 @@ import type { PrismaClient } from "@fanout/db";
 import type { CreateJobInput } from "@fanout/validators";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { registerClusterGauges } from "./cluster-gauges";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
+import { allItemMicros } from "./handler-stats";
+import { createMetrics } from "./metrics";
 import { cancelJob, redriveJob, setJobPaused, setTenantPaused, type RedriveFilter } from "./control";
 import { deadLetterGroups, discardDeadLetters, type DeadLetterGroup } from "./dead-letters";
 import { channels, queueName } from "./keys";
@@ -52,6 +55,14 @@ export interface Engine {
   health(): Promise<{ postgres: boolean; redis: boolean }>;
   createWorker(opts?: WorkerOptions): WorkerHandle;
   createScheduler(opts?: SchedulerOptions): SchedulerHandle;
+  metrics: {
+    /** Prometheus text exposition of this process's metrics. */
+    text(): Promise<string>;
+    contentType: string;
+    /** Adds cluster-wide gauges (queue depth, backlog seconds, usage…) read from Postgres at scrape time. */
+    enableClusterGauges(): void;
+    registry: import("prom-client").Registry;
+  };
   /** Redis channel carrying a job's status changes (for live dashboards). */
   jobChannel(jobId: string): string;
   close(): Promise<void>;
@@ -59,7 +70,9 @@ export interface Engine {
 
 export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine {
   const prefix = opts.prefix ?? "fanout";
-  const ctx: EngineContext = { ...deps, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix) };
+  const metrics = createMetrics();
+  const ctx: EngineContext = { ...deps, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics };
+  let clusterGauges = false;
   const queues = new Map<string, Queue>();
   const getQueue = (pool: string) => {
     let q = queues.get(pool);
@@ -135,6 +148,16 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
         start: async () => (await assertRedisPolicy(deps.redis, deps.logger), s.start()),
         close: () => s.close(),
       };
+    },
+    metrics: {
+      text: () => metrics.registry.metrics(),
+      contentType: metrics.registry.contentType,
+      registry: metrics.registry,
+      enableClusterGauges() {
+        if (clusterGauges) return;
+        clusterGauges = true;
+        registerClusterGauges(ctx, metrics, () => allItemMicros(ctx));
+      },
     },
     jobChannel: (jobId) => ctx.channels.job(jobId),
     async close() {

@@ -9,6 +9,12 @@ export async function observedItemMicros(ctx: EngineContext, handler: string): P
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** Every handler's observed mean, for the backlog-in-seconds gauge. */
+export async function allItemMicros(ctx: EngineContext): Promise<Map<string, number>> {
+  const all = await ctx.redis.hgetall(statsKey(ctx)).catch(() => ({}) as Record<string, string>);
+  return new Map(Object.entries(all).map(([h, v]) => [h, Number(v)]).filter(([, v]) => Number.isFinite(v as number)) as [string, number][]);
+}
+
 /**
  * Workers keep an exponentially weighted mean per handler and publish it every few
  * seconds, so chunk sizing follows what handlers really cost without a write per task.

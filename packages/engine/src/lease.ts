@@ -19,7 +19,7 @@ WITH t AS (
     "leaseUntil" = now() + make_interval(secs => $5::double precision / 1000),
     "startedAt" = COALESCE(tasks."startedAt", now())
   FROM t WHERE tasks."jobId" = t."jobId" AND tasks.seq = t.seq
-  RETURNING tasks.attempt, tasks.items, tasks."firstIndex", tasks."itemCount", tasks."pendingIdx", tasks.runs, t.prev, t.n
+  RETURNING tasks.attempt, tasks.items, tasks."firstIndex", tasks."itemCount", tasks."pendingIdx", tasks.runs, t.prev, t.n, tasks."createdAt"
 ), j AS (
   UPDATE jobs SET
     "itemsRunning" = "itemsRunning" + CASE WHEN upd.prev = 'queued' THEN upd.n ELSE 0 END,
@@ -50,6 +50,7 @@ export interface ClaimedTask {
   backoffBaseMs: number;
   backoffMaxMs: number;
   tenantId: string;
+  createdAt: Date;
 }
 
 export async function claimTask(prisma: PrismaClient, ref: { jobId: string; seq: number; admits: number }, workerId: string, leaseMs: number): Promise<ClaimedTask | null> {

@@ -61,6 +61,9 @@ export async function reconcile(ctx: EngineContext, queues: (pool: string) => Qu
   const lapsed = await requeueLapsed(ctx);
   for (const [pool, tasks] of byPool(lapsed)) await enqueue(queues(pool), tasks);
   const missing = await reEnqueueMissing(ctx, queues);
+  ctx.metrics.leaseExpiries.inc(lapsed.length);
+  ctx.metrics.reconcilerRepairs.inc({ kind: "lapsed_lease" }, lapsed.length);
+  ctx.metrics.reconcilerRepairs.inc({ kind: "missing_in_redis" }, missing);
   if (lapsed.length || missing) ctx.logger.warn({ lapsed: lapsed.length, missing }, "reconciler repaired tasks");
   return { lapsed: lapsed.length, missing };
 }

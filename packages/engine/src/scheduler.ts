@@ -72,6 +72,7 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
     const was = lease.isLeader;
     const now = await lease.tick();
     if (now !== was) log.info({ leader: now }, now ? "became scheduler leader" : "lost scheduler leadership");
+    ctx.metrics.schedulerLeader.set({ scheduler: id }, now ? 1 : 0);
     if (now) {
       await refreshCapacity();
       kick();

@@ -63,6 +63,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     const ref = { jobId: bull.data.j, seq: bull.data.s, admits: bull.data.a };
     const task = await claimTask(ctx.prisma, ref, id, ctx.leaseMs);
     if (!task) return; // stale delivery: cancelled, superseded or already done
+    const m = ctx.metrics;
+    if (task.runs === 0 && task.attempt === 1) m.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
     const handler = builtinHandlers[task.handler] ?? missingHandler(task.handler);
     const key = `${task.jobId}.${task.seq}`;
     const entry: Held = { jobId: task.jobId, seq: task.seq, attempt: task.attempt, ctl: new AbortController() };
@@ -70,13 +72,22 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     try {
       const started = performance.now();
       const result = await runTask(task, handler, { signal: entry.ctl.signal });
-      timings.record(task.handler, task.n, performance.now() - started);
+      const elapsed = performance.now() - started;
+      timings.record(task.handler, task.n, elapsed);
+      m.taskRun.observe({ pool, handler: task.handler }, elapsed / 1000);
       const delay = backoffDelay(task.runs + 1, { baseMs: task.backoffBaseMs, maxMs: task.backoffMaxMs });
       const outcome = await commitTask(ctx.prisma, task, id, result, delay);
       if (!outcome.committed) {
+        m.commitsRejected.inc({ pool });
         log.warn({ jobId: task.jobId, seq: task.seq, attempt: task.attempt }, "commit rejected: lease superseded or job cancelled");
       } else {
         announceJob(ctx, task.jobId, outcome.jobStatus);
+        m.tasksCompleted.inc({ pool, handler: task.handler });
+        m.itemsProcessed.inc({ handler: task.handler, outcome: "succeeded" }, result.indexes.length);
+        if (result.retry.length) m.itemsProcessed.inc({ handler: task.handler, outcome: "retry" }, result.retry.length);
+        if (result.dead.length) m.itemsProcessed.inc({ handler: task.handler, outcome: "dead" }, result.dead.length);
+        m.retries.inc({ pool }, result.retry.length);
+        m.deadLetters.inc({ pool }, result.dead.length);
       }
     } catch (err) {
       if (entry.ctl.signal.aborted) {
@@ -92,6 +103,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
 
   async function heartbeat(): Promise<void> {
     const tasks = [...held.values()];
+    ctx.metrics.workerRunning.set({ worker: id, pool }, tasks.length);
     await renewLeases(ctx.prisma, tasks, ctx.leaseMs);
     const data = { pool, host: hostname(), pid: process.pid, concurrency, running: tasks.length, lastSeenAt: new Date() };
     await ctx.prisma.workerHeartbeat.upsert({ where: { id }, create: { id, ...data }, update: data });
@@ -105,6 +117,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       subscriber.on("message", (_channel, jobId: string) => {
         for (const h of held.values()) if (h.jobId === jobId) h.ctl.abort(new Error("job cancelled"));
       });
+      ctx.metrics.workerConcurrency.set({ worker: id, pool }, concurrency);
       await heartbeat();
       beat = setInterval(() => heartbeat().catch((err) => log.error({ err }, "heartbeat failed")), Math.max(200, ctx.leaseMs / 3));
       worker = new Worker<TaskRef>(queueName(pool), processTask, {
