@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations, createMigration, MIGRATIONS_DIR, SCHEMA_PATH, withAdminClient, withDatabase } from "./migrate";
-import { baseUrl, createTestDatabase, type TestDatabase } from "./testing";
+import { baseUrl, buildTemplate, createTestDatabase, type TestDatabase } from "./testing";
 
 const created: string[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -106,5 +106,24 @@ describe("createTestDatabase", () => {
     );
     expect(left.rowCount).toBe(0);
     await a!.drop(); // twice is fine
+  });
+});
+
+describe("template build", () => {
+  it("builds a template once when many callers race for it", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "fanout-mig-"));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    await mkdir(path.join(dir, "99990101000000_unique"));
+    await writeFile(path.join(dir, "99990101000000_unique", "migration.sql"), `-- ${randomBytes(8).toString("hex")}\nSELECT 1;\n`);
+    const names = await Promise.all([1, 2, 3].map(() => buildTemplate(baseUrl(), dir)));
+    created.push(names[0]!);
+    expect(new Set(names).size).toBe(1);
+    const rows = await withAdminClient(baseUrl(), (c) =>
+      c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${names[0]}%`]),
+    );
+    expect(rows.rows.map((r) => r.datname)).toEqual([names[0]]);
+    const applied = await query<{ migration_name: string }>(withDatabase(baseUrl(), names[0]!), "SELECT migration_name FROM _prisma_migrations");
+    expect(applied.map((r) => r.migration_name)).toContain("99990101000000_unique");
   });
 });
