@@ -87,13 +87,19 @@ export class Supervisor {
   async stopAll(graceMs = 20_000) { // longer than the apps' own 15 s shutdown deadline
     this.stopping = true;
     const entries = [...this.children.values()];
+    const deadline = Date.now() + graceMs;
     for (const { child } of entries) killGroup(child, "SIGTERM");
-    const timer = setTimeout(() => { for (const { child } of entries) killGroup(child, "SIGKILL"); }, graceMs);
-    await Promise.all(entries.map((e) => e.exited));
-    clearTimeout(timer);
-    // The group leader may exit before its own children; make sure none linger.
+    // Wait for whole groups, not just leaders: tsx exits before the app it runs has
+    // finished its own shutdown, and killing the group then would cut that short.
+    while (entries.some(({ child }) => groupAlive(child)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     for (const { child } of entries) killGroup(child, "SIGKILL");
+    await Promise.all(entries.map((e) => e.exited));
   }
+}
+
+function groupAlive(child) {
+  if (!child.pid) return false;
+  try { process.kill(-child.pid, 0); return true; } catch { return false; }
 }
 
 function killGroup(child, signal) {

@@ -30,8 +30,10 @@ async function shutdown(signal: string, code = 0) {
     process.exit(code);
   }
 }
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
-process.once("SIGINT", () => void shutdown("SIGINT"));
+// `on`, not `once`: tsx relays the signal our process group already got, so it arrives twice
+// and a second, unhandled SIGTERM would kill us mid-shutdown.
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
 
 try {
   await scheduler.start(); // the engine logs "scheduler started" with its id
