@@ -22,7 +22,7 @@ function loadWasm(): Promise<void> {
   loaded ??= (async () => {
     const require = createRequire(import.meta.url);
     const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
-    // The engine arms a 10 s timer per operation and never clears it; unref it so a finished
+    // The engine arms a 10 s timer (its advisory-lock timeout) and never clears it; unref it so a finished
     // migration does not hold a CLI process open for 10 s.
     const glue: Record<string, unknown> = { ...bg };
     for (const key of Object.keys(glue).filter((k) => k.startsWith("__wbg_setTimeout_"))) {
@@ -38,6 +38,7 @@ function loadWasm(): Promise<void> {
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
   })();
+  loaded.catch(() => (loaded = undefined)); // let a later call retry
   return loaded;
 }
 
