@@ -21,9 +21,12 @@ export function baseEnv(extra = {}) {
     CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1", ...extra };
 }
 
-/** `npm ci` when there is no node_modules yet (a fresh clone). */
+/** `npm ci` on a fresh clone, or when package-lock.json changed since the last install (a pull). */
 export async function ensureDeps(sup) {
-  if (fs.existsSync(path.join(ROOT, "node_modules", ".package-lock.json"))) return;
+  const installed = path.join(ROOT, "node_modules", ".package-lock.json"); // npm rewrites it on every install
+  const lock = path.join(ROOT, "package-lock.json");
+  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  console.log("[start] installing dependencies (npm ci)");
   await sup.run("npm-ci", "npm", ["ci", "--no-audit", "--no-fund"], { cwd: ROOT, env: baseEnv() });
 }
 
