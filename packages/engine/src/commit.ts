@@ -16,82 +16,110 @@ export interface TaskRunResult {
   dead: ItemFailureRecord[];
 }
 
-/**
- * First-writer-wins: the task row is updated only while it is still running under the
- * attempt this worker claimed. Results, failures, dead letters and job counters are
- * written in the same statement, so they exist exactly when the fenced update won.
- */
-const COMMIT_SQL = `
-WITH fenced AS (
-  UPDATE tasks SET status = $5::"TaskStatus", runs = runs + 1, "pendingIdx" = $6::int[],
-    "runAfter" = CASE WHEN $7::int >= 0 THEN now() + make_interval(secs => $7::double precision / 1000) ELSE NULL END,
-    "leaseUntil" = NULL, "lastError" = $8, "finishedAt" = CASE WHEN $5 = 'done' THEN now() ELSE NULL END
-  WHERE "jobId" = $1::uuid AND seq = $2 AND attempt = $3 AND status = 'running'
-  RETURNING "jobId", seq, "tenantId", runs
-), res AS (
-  INSERT INTO task_results ("jobId", seq, attempt, "tenantId", indexes, outputs)
-  SELECT f."jobId", f.seq, $3, f."tenantId", $9::int[], $10::jsonb FROM fenced f WHERE cardinality($9::int[]) > 0
-), fail AS (
-  INSERT INTO item_failures ("tenantId", "jobId", seq, "itemIndex", attempt, error, fingerprint, "workerId")
-  SELECT f."tenantId", f."jobId", f.seq, x.idx, f.runs, x.err, x.fp, $4
-  FROM fenced f, unnest($11::int[], $12::text[], $13::text[]) AS x(idx, err, fp)
-), dead AS (
-  INSERT INTO dead_letters ("jobId", "itemIndex", "tenantId", seq, attempts, error, fingerprint)
-  SELECT f."jobId", x.idx, f."tenantId", f.seq, f.runs, x.err, x.fp
-  FROM fenced f, unnest($14::int[], $15::text[], $16::text[]) AS x(idx, err, fp)
-  ON CONFLICT ("jobId", "itemIndex") DO UPDATE
-    SET attempts = EXCLUDED.attempts, error = EXCLUDED.error, fingerprint = EXCLUDED.fingerprint, "createdAt" = now()
-), job AS (
-  UPDATE jobs SET
-    "itemsRunning" = "itemsRunning" - $17, "itemsSucceeded" = "itemsSucceeded" + $18,
-    "itemsFailed" = "itemsFailed" + $19, "itemsDead" = "itemsDead" + $20, "tasksDone" = "tasksDone" + $21,
-    status = CASE WHEN "tasksDone" + $21 >= "taskCount"
-                  THEN (CASE WHEN "itemsDead" + $20 > 0 THEN 'failed' ELSE 'succeeded' END)::"JobStatus"
-                  ELSE status END,
-    "finishedAt" = CASE WHEN "tasksDone" + $21 >= "taskCount" THEN now() ELSE "finishedAt" END
-  FROM fenced WHERE jobs.id = fenced."jobId"
-  RETURNING jobs.status
-)
-SELECT status FROM job`;
+export interface CommitEntry {
+  task: ClaimedTask;
+  result: TaskRunResult;
+  retryDelayMs: number;
+}
 
 export type CommitOutcome = { committed: false } | { committed: true; jobStatus: string };
 
-export async function commitTask(
-  prisma: PrismaClient,
-  task: ClaimedTask,
-  workerId: string,
-  result: TaskRunResult,
-  retryDelayMs: number,
-): Promise<CommitOutcome> {
+/**
+ * First-writer-wins, for a batch of task runs in one statement. A task row is updated
+ * only while it is still running under the attempt its worker claimed; results,
+ * failures, dead letters and job counters are written in the same statement, so they
+ * exist exactly when the fenced update won. Job rows are locked first, in id order
+ * (the one-time filter runs before any task row is touched): jobs before tasks is
+ * the lock order of every statement that takes both, so batches cannot deadlock.
+ */
+const COMMIT_SQL = `
+WITH e AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(
+    j uuid, s int, a int, st text, retry int[], delay int, err text, idx int[], outs jsonb,
+    fidx int[], ferr text[], ffp text[], didx int[], derr text[], dfp text[],
+    n int, prev_runs int, ok int, nretry int, ndead int, done int)
+), lockj AS (SELECT id FROM jobs WHERE id IN (SELECT j FROM e) ORDER BY id FOR UPDATE),
+fenced AS (
+  UPDATE tasks SET status = e.st::"TaskStatus", runs = tasks.runs + 1, "pendingIdx" = e.retry,
+    "runAfter" = CASE WHEN e.delay >= 0 THEN now() + make_interval(secs => e.delay::double precision / 1000) ELSE NULL END,
+    "leaseUntil" = NULL, "lastError" = e.err, "finishedAt" = CASE WHEN e.st = 'done' THEN now() ELSE NULL END
+  FROM e
+  WHERE (SELECT count(*) FROM lockj) >= 0
+    AND tasks."jobId" = e.j AND tasks.seq = e.s AND tasks.attempt = e.a AND tasks.status = 'running'
+  RETURNING tasks."jobId", tasks.seq, tasks."tenantId", tasks.runs
+), fe AS (
+  SELECT e.*, f."tenantId" AS tenant, f.runs AS new_runs FROM fenced f JOIN e ON e.j = f."jobId" AND e.s = f.seq
+), res AS (
+  INSERT INTO task_results ("jobId", seq, attempt, "tenantId", indexes, outputs)
+  SELECT j, s, a, tenant, idx, outs FROM fe WHERE ok > 0
+), fail AS (
+  INSERT INTO item_failures ("tenantId", "jobId", seq, "itemIndex", attempt, error, fingerprint, "workerId")
+  SELECT fe.tenant, fe.j, fe.s, x.idx, fe.new_runs, x.err, x.fp, $2
+  FROM fe, unnest(fe.fidx, fe.ferr, fe.ffp) AS x(idx, err, fp)
+), dead AS (
+  INSERT INTO dead_letters ("jobId", "itemIndex", "tenantId", seq, attempts, error, fingerprint)
+  SELECT fe.j, x.idx, fe.tenant, fe.s, fe.new_runs, x.err, x.fp
+  FROM fe, unnest(fe.didx, fe.derr, fe.dfp) AS x(idx, err, fp)
+  ON CONFLICT ("jobId", "itemIndex") DO UPDATE
+    SET attempts = EXCLUDED.attempts, error = EXCLUDED.error, fingerprint = EXCLUDED.fingerprint, "createdAt" = now(), "discardedAt" = NULL
+), agg AS (
+  SELECT j, sum(ok)::int AS ok, sum(nretry - CASE WHEN prev_runs > 0 THEN n ELSE 0 END)::int AS dfailed,
+         sum(ndead)::int AS ndead, sum(done)::int AS done
+  FROM fe GROUP BY j
+), job AS (
+  UPDATE jobs SET
+    "itemsSucceeded" = "itemsSucceeded" + agg.ok, "itemsFailed" = "itemsFailed" + agg.dfailed,
+    "itemsDead" = "itemsDead" + agg.ndead, "tasksDone" = "tasksDone" + agg.done,
+    status = CASE WHEN status IN ('queued', 'running') AND "tasksDone" + agg.done >= "taskCount"
+                  THEN (CASE WHEN "itemsDead" + agg.ndead > 0 THEN 'failed' ELSE 'succeeded' END)::"JobStatus"
+                  ELSE status END,
+    "finishedAt" = CASE WHEN status IN ('queued', 'running') AND "tasksDone" + agg.done >= "taskCount" THEN now() ELSE "finishedAt" END
+  FROM agg WHERE jobs.id = agg.j
+  RETURNING jobs.id, jobs.status
+)
+SELECT fe.j AS "jobId", fe.s AS seq, job.status FROM fe JOIN job ON job.id = fe.j`;
+
+const cut = (s: string) => s.slice(0, 2000);
+
+function toRecord({ task, result, retryDelayMs }: CommitEntry) {
   const done = result.retry.length === 0;
-  // Offsets within the chunk, which is what pendingIdx stores.
-  const retryOffsets = result.retry.map((f) => f.index - task.firstIndex);
   const failures = [...result.retry, ...result.dead].sort((a, b) => a.index - b.index);
-  const lastError = failures.length > 0 ? failures[failures.length - 1]!.error.slice(0, 2000) : null;
-  const rows = await prisma.$queryRawUnsafe<{ status: string }[]>(
-    COMMIT_SQL,
-    task.jobId,
-    task.seq,
-    task.attempt,
-    workerId,
-    done ? "done" : "backoff",
-    retryOffsets,
-    done ? -1 : retryDelayMs,
-    lastError,
-    result.indexes,
-    JSON.stringify(result.outputs),
-    failures.map((f) => f.index),
-    failures.map((f) => f.error.slice(0, 2000)),
-    failures.map((f) => f.fingerprint),
-    result.dead.map((f) => f.index),
-    result.dead.map((f) => f.error.slice(0, 2000)),
-    result.dead.map((f) => f.fingerprint),
-    task.n,
-    result.indexes.length,
-    result.retry.length,
-    result.dead.length,
-    done ? 1 : 0,
-  );
-  const row = rows[0];
-  return row ? { committed: true, jobStatus: row.status } : { committed: false };
+  // A first run where every item succeeded stores its outputs densely: no index list.
+  const dense = task.pendingIdx.length === 0 && result.indexes.length === task.itemCount;
+  return {
+    j: task.jobId,
+    s: task.seq,
+    a: task.attempt,
+    st: done ? "done" : "backoff",
+    retry: result.retry.map((f) => f.index - task.firstIndex),
+    delay: done ? -1 : retryDelayMs,
+    err: failures.length > 0 ? cut(failures[failures.length - 1]!.error) : null,
+    idx: dense ? [] : result.indexes,
+    outs: result.outputs,
+    fidx: failures.map((f) => f.index),
+    ferr: failures.map((f) => cut(f.error)),
+    ffp: failures.map((f) => f.fingerprint),
+    didx: result.dead.map((f) => f.index),
+    derr: result.dead.map((f) => cut(f.error)),
+    dfp: result.dead.map((f) => f.fingerprint),
+    n: task.n,
+    prev_runs: task.runs,
+    ok: result.indexes.length,
+    nretry: result.retry.length,
+    ndead: result.dead.length,
+    done: done ? 1 : 0,
+  };
+}
+
+export async function commitTasks(prisma: PrismaClient, workerId: string, entries: CommitEntry[]): Promise<CommitOutcome[]> {
+  const rows = await prisma.$queryRawUnsafe<{ jobId: string; seq: number; status: string }[]>(COMMIT_SQL, JSON.stringify(entries.map(toRecord)), workerId);
+  const won = new Map(rows.map((r) => [`${r.jobId}.${r.seq}`, r.status]));
+  return entries.map(({ task }) => {
+    const status = won.get(`${task.jobId}.${task.seq}`);
+    return status === undefined ? { committed: false } : { committed: true, jobStatus: status };
+  });
+}
+
+export async function commitTask(prisma: PrismaClient, task: ClaimedTask, workerId: string, result: TaskRunResult, retryDelayMs: number): Promise<CommitOutcome> {
+  return (await commitTasks(prisma, workerId, [{ task, result, retryDelayMs }]))[0]!;
 }

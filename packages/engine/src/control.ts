@@ -5,14 +5,16 @@ import { findJob } from "./queries";
 const ACTIVE_TASK = `('pending', 'queued', 'running', 'backoff')`;
 
 /**
- * Cancel: tasks first, then the job (the same lock order as claim and commit, so no
- * deadlock). Cancelled tasks fail every later claim and fence out running commits;
- * the broadcast aborts handlers that are running right now.
+ * Cancel locks the job row first, then its tasks: the jobs-before-tasks order every
+ * statement taking both follows, so it cannot deadlock with a commit. Cancelled tasks
+ * fail every later claim and fence out running commits; the broadcast aborts handlers
+ * that are running right now.
  */
 export async function cancelJob(ctx: EngineContext, tenantId: string, jobId: string): Promise<void> {
   const job = await findJob(ctx.prisma, tenantId, jobId);
   if (job.status !== "queued" && job.status !== "running") return;
   await ctx.prisma.$transaction([
+    ctx.prisma.$queryRawUnsafe(`SELECT id FROM jobs WHERE id = $1::uuid AND "tenantId" = $2::uuid FOR UPDATE`, jobId, tenantId),
     ctx.prisma.$executeRawUnsafe(
       `UPDATE tasks SET status = 'cancelled', "leaseUntil" = NULL, "finishedAt" = now()
        WHERE "jobId" = $1::uuid AND "tenantId" = $2::uuid AND status IN ${ACTIVE_TASK}`,
@@ -20,7 +22,7 @@ export async function cancelJob(ctx: EngineContext, tenantId: string, jobId: str
       tenantId,
     ),
     ctx.prisma.$executeRawUnsafe(
-      `UPDATE jobs SET status = 'cancelled', "finishedAt" = now(), "itemsRunning" = 0, "itemsFailed" = 0
+      `UPDATE jobs SET status = 'cancelled', "finishedAt" = now(), "itemsFailed" = 0
        WHERE id = $1::uuid AND "tenantId" = $2::uuid AND status IN ('queued', 'running')`,
       jobId,
       tenantId,
@@ -45,9 +47,10 @@ export async function redriveJob(ctx: EngineContext, tenantId: string, jobId: st
     throw new FanoutError(409, "job_cancelled", "This job was cancelled; its dead letters can no longer be redriven. Submit a new job instead.");
   }
   const rows = await ctx.prisma.$queryRawUnsafe<{ n: number }[]>(
-    `WITH d AS (
+    `WITH lockj AS (SELECT id FROM jobs WHERE id = $1::uuid FOR UPDATE),
+     d AS (
        DELETE FROM dead_letters dl
-       WHERE dl."jobId" = $1::uuid AND dl."tenantId" = $2::uuid
+       WHERE (SELECT count(*) FROM lockj) >= 0 AND dl."jobId" = $1::uuid AND dl."tenantId" = $2::uuid
          AND ($3::text IS NULL OR dl.fingerprint = $3)
          AND ($4::int[] IS NULL OR dl."itemIndex" = ANY($4::int[]))
          AND dl."discardedAt" IS NULL

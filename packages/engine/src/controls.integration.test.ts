@@ -22,7 +22,8 @@ const job = (id: string) => h.engine.getJob(tenant, id);
 
 describe("quotas at submit", () => {
   it("answers 429 with Retry-After and RateLimit headers past the submit rate, and a raised quota applies at once", async () => {
-    const t = await h.newTenant(1, { submitRatePerSec: 1, submitBurst: 2 });
+    // A slow refill (one token per 100 s) keeps the arithmetic exact on a loaded machine.
+    const t = await h.newTenant(1, { submitRatePerSec: 0.01, submitBurst: 2 });
     const body = { handler: "noop", input: { items: [1] } };
     await h.engine.submitJob(t, body);
     const second = await h.engine.submitJob(t, body);
@@ -30,7 +31,7 @@ describe("quotas at submit", () => {
     const err = await h.engine.submitJob(t, body).catch((e) => e);
     expect(err).toMatchObject({ status: 429, code: "submit_rate_exceeded" });
     expect(Number(err.headers["Retry-After"])).toBeGreaterThanOrEqual(1);
-    expect(err.headers["RateLimit-Policy"]).toBe('"submit";q=2;w=2');
+    expect(err.headers["RateLimit-Policy"]).toBe('"submit";q=2;w=200');
     expect(await h.db.prisma.job.count({ where: { tenantId: t } })).toBe(2);
     await h.db.prisma.quota.update({ where: { tenantId: t }, data: { submitRatePerSec: 1000, submitBurst: 1000 } });
     await expect(h.engine.submitJob(t, body)).resolves.toMatchObject({ created: true });

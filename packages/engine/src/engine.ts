@@ -9,7 +9,7 @@ import { createMetrics } from "./metrics";
 import { cancelJob, redriveJob, setJobPaused, setTenantPaused, type RedriveFilter } from "./control";
 import { deadLetterGroups, discardDeadLetters, type DeadLetterGroup } from "./dead-letters";
 import { channels, queueName } from "./keys";
-import { findJob, getResults, listDeadLetters, listJobs, listTasks } from "./queries";
+import { activeCounts, activeFor, findJob, getResults, listDeadLetters, listJobs, listTasks } from "./queries";
 import { assertRedisPolicy } from "./redis-policy";
 import { createScheduler, type SchedulerHandle, type SchedulerOptions } from "./scheduler";
 import { submitJob, type SubmitOptions } from "./submit";
@@ -83,10 +83,14 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     return q;
   };
   const handles: { close(): Promise<void> }[] = [];
-  const view = async (tenantId: string, jobId: string) => toJobView(await findJob(deps.prisma, tenantId, jobId));
+  const view = async (tenantId: string, jobId: string) => {
+    const job = await findJob(deps.prisma, tenantId, jobId);
+    return toJobView(job, await activeFor(deps.prisma, job.id));
+  };
   const detailedView = async (tenantId: string, jobId: string) => {
     const job = await findJob(deps.prisma, tenantId, jobId);
-    return { ...toJobView(job), waiting: await explainWait(ctx, job) };
+    const v = toJobView(job, await activeFor(deps.prisma, job.id));
+    return { ...v, waiting: await explainWait(ctx, job, v.progress) };
   };
 
   return {
@@ -101,7 +105,8 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     getJob: detailedView,
     async listJobs(tenantId, filter) {
       const { rows, nextCursor } = await listJobs(deps.prisma, tenantId, filter);
-      return { data: rows.map(toJobView), nextCursor };
+      const active = await activeCounts(deps.prisma, rows.filter((r) => r.status === "running").map((r) => r.id));
+      return { data: rows.map((r) => toJobView(r, active.get(r.id))), nextCursor };
     },
     getResults: (t, j, p) => getResults(deps.prisma, t, j, p.limit, p.cursor),
     listTasks: (t, j, p) => listTasks(deps.prisma, t, j, p.limit, p.cursor),

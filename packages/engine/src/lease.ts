@@ -1,36 +1,35 @@
 import type { PrismaClient } from "@fanout/db";
 
 /**
- * Claiming a task is the lease: status → running, attempt + 1 (the fencing token),
- * leaseUntil pushed forward. A BullMQ re-delivery after a crash may reclaim a running
- * task; the old holder's attempt no longer matches, so its commit is rejected.
- * The job's counters move in the same statement (queued → running; retries leave failed).
+ * Claiming is the lease: status → running, attempt + 1 (the fencing token), leaseUntil
+ * pushed forward. Only task rows are locked (in key order): a claim never waits on the
+ * job row. A BullMQ re-delivery after a crash may reclaim a running task; the old
+ * holder's attempt no longer matches, so its commit is rejected.
  */
 const CLAIM_SQL = `
-WITH t AS (
-  SELECT t."jobId", t.seq, t.status AS prev, t.runs,
-         CASE WHEN cardinality(t."pendingIdx") = 0 THEN t."itemCount" ELSE cardinality(t."pendingIdx") END AS n
-  FROM tasks t JOIN jobs j ON j.id = t."jobId"
-  WHERE t."jobId" = $1::uuid AND t.seq = $2 AND t.admits = $3
-    AND t.status IN ('queued', 'running') AND j.status IN ('queued', 'running')
+WITH refs AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[]) AS r(j, s, a)),
+t AS (
+  SELECT t."jobId", t.seq, j.status AS "jobStatus", j.handler, j."inputKind", j."rangeFrom", j."timeoutMs",
+         j."maxAttempts", j."backoffBaseMs", j."backoffMaxMs"
+  FROM tasks t JOIN refs r ON t."jobId" = r.j AND t.seq = r.s AND t.admits = r.a
+  JOIN jobs j ON j.id = t."jobId"
+  WHERE t.status IN ('queued', 'running') AND j.status IN ('queued', 'running')
+  ORDER BY t."jobId", t.seq
   FOR UPDATE OF t
-), upd AS (
-  UPDATE tasks SET status = 'running', attempt = tasks.attempt + 1, "workerId" = $4,
-    "leaseUntil" = now() + make_interval(secs => $5::double precision / 1000),
-    "startedAt" = COALESCE(tasks."startedAt", now())
-  FROM t WHERE tasks."jobId" = t."jobId" AND tasks.seq = t.seq
-  RETURNING tasks.attempt, tasks.items, tasks."firstIndex", tasks."itemCount", tasks."pendingIdx", tasks.runs, t.prev, t.n, tasks."createdAt"
-), j AS (
-  UPDATE jobs SET
-    "itemsRunning" = "itemsRunning" + CASE WHEN upd.prev = 'queued' THEN upd.n ELSE 0 END,
-    "itemsFailed" = "itemsFailed" - CASE WHEN upd.prev = 'queued' AND upd.runs > 0 THEN upd.n ELSE 0 END,
-    status = CASE WHEN jobs.status = 'queued' THEN 'running'::"JobStatus" ELSE jobs.status END,
-    "startedAt" = COALESCE(jobs."startedAt", now())
-  FROM upd WHERE jobs.id = $1::uuid
-  RETURNING jobs.handler, jobs."inputKind", jobs."rangeFrom", jobs."timeoutMs", jobs."maxAttempts",
-            jobs."backoffBaseMs", jobs."backoffMaxMs", jobs."tenantId"
 )
-SELECT upd.*, j.* FROM upd, j`;
+UPDATE tasks SET status = 'running', attempt = tasks.attempt + 1, "workerId" = $4,
+  "leaseUntil" = now() + make_interval(secs => $5::double precision / 1000),
+  "startedAt" = COALESCE(tasks."startedAt", now())
+FROM t WHERE tasks."jobId" = t."jobId" AND tasks.seq = t.seq
+RETURNING tasks."jobId", tasks.seq, tasks.attempt, tasks.items, tasks."firstIndex", tasks."itemCount", tasks."pendingIdx",
+  tasks.runs, tasks."tenantId", tasks."createdAt", t."jobStatus", t.handler, t."inputKind", t."rangeFrom", t."timeoutMs",
+  t."maxAttempts", t."backoffBaseMs", t."backoffMaxMs"`;
+
+export interface TaskRef {
+  jobId: string;
+  seq: number;
+  admits: number;
+}
 
 export interface ClaimedTask {
   jobId: string;
@@ -41,6 +40,7 @@ export interface ClaimedTask {
   itemCount: number;
   pendingIdx: number[];
   runs: number;
+  /** Items this run processes. */
   n: number;
   handler: string;
   inputKind: string;
@@ -51,12 +51,38 @@ export interface ClaimedTask {
   backoffMaxMs: number;
   tenantId: string;
   createdAt: Date;
+  jobStatus: string;
 }
 
-export async function claimTask(prisma: PrismaClient, ref: { jobId: string; seq: number; admits: number }, workerId: string, leaseMs: number): Promise<ClaimedTask | null> {
-  const rows = await prisma.$queryRawUnsafe<Omit<ClaimedTask, "jobId" | "seq">[]>(CLAIM_SQL, ref.jobId, ref.seq, ref.admits, workerId, leaseMs);
-  const row = rows[0];
-  return row ? { ...row, jobId: ref.jobId, seq: ref.seq, n: Number(row.n) } : null;
+/** Claims many tasks in one statement; answers per ref (null: stale, cancelled or done). */
+export async function claimTasks(prisma: PrismaClient, refs: TaskRef[], workerId: string, leaseMs: number): Promise<(ClaimedTask | null)[]> {
+  const rows = await prisma.$queryRawUnsafe<Omit<ClaimedTask, "n">[]>(
+    CLAIM_SQL,
+    refs.map((r) => r.jobId),
+    refs.map((r) => r.seq),
+    refs.map((r) => r.admits),
+    workerId,
+    leaseMs,
+  );
+  const byKey = new Map(rows.map((r) => [`${r.jobId}.${r.seq}`, r]));
+  const started = rows.filter((r) => r.jobStatus === "queued").map((r) => r.jobId);
+  // Separate statement on purpose: holding task locks while waiting for a job row lock
+  // would invert the jobs-before-tasks lock order that commits and cancels follow.
+  if (started.length > 0) {
+    await prisma.$executeRawUnsafe(
+      `UPDATE jobs SET status = 'running', "startedAt" = COALESCE("startedAt", now()) WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
+      [...new Set(started)],
+    );
+  }
+  return refs.map((r) => {
+    const row = byKey.get(`${r.jobId}.${r.seq}`);
+    if (!row) return null;
+    return { ...row, n: row.pendingIdx.length > 0 ? row.pendingIdx.length : row.itemCount };
+  });
+}
+
+export async function claimTask(prisma: PrismaClient, ref: TaskRef, workerId: string, leaseMs: number): Promise<ClaimedTask | null> {
+  return (await claimTasks(prisma, [ref], workerId, leaseMs))[0] ?? null;
 }
 
 /** Extends the leases of every task this worker still holds, in one statement. */

@@ -1,6 +1,24 @@
 import type { PrismaClient } from "@fanout/db";
 import { notFound } from "@fanout/validators";
 import type { DeadLetterView, ListJobsFilter, Page, ResultRow, TaskView } from "./types";
+import { NONE_ACTIVE, type ActiveCounts } from "./views";
+
+/** Running items per job, from the (jobId, status) index: only running tasks are read. */
+export async function activeCounts(prisma: PrismaClient, jobIds: string[]): Promise<Map<string, ActiveCounts>> {
+  if (jobIds.length === 0) return new Map();
+  const rows = await prisma.$queryRawUnsafe<{ jobId: string; running: number; runningRetry: number }[]>(
+    `SELECT "jobId", sum(n)::int AS running, coalesce(sum(n) FILTER (WHERE runs > 0), 0)::int AS "runningRetry"
+     FROM (SELECT "jobId", runs, CASE WHEN cardinality("pendingIdx") = 0 THEN "itemCount" ELSE cardinality("pendingIdx") END AS n
+           FROM tasks WHERE "jobId" = ANY($1::uuid[]) AND status = 'running') x
+     GROUP BY "jobId"`,
+    jobIds,
+  );
+  return new Map(rows.map((r) => [r.jobId, { running: r.running, runningRetry: r.runningRetry }]));
+}
+
+export async function activeFor(prisma: PrismaClient, jobId: string): Promise<ActiveCounts> {
+  return (await activeCounts(prisma, [jobId])).get(jobId) ?? NONE_ACTIVE;
+}
 
 /** Every read is scoped by tenant: another tenant's id is indistinguishable from a missing one. */
 export async function findJob(prisma: PrismaClient, tenantId: string, jobId: string) {
@@ -54,14 +72,17 @@ export async function getResults(prisma: PrismaClient, tenantId: string, jobId: 
   const seqFrom = Math.floor(from / job.chunkSize);
   const seqTo = Math.floor((to - 1) / job.chunkSize);
   const [runs, dead] = await Promise.all([
-    prisma.taskResult.findMany({ where: { jobId, tenantId, seq: { gte: seqFrom, lte: seqTo } }, select: { indexes: true, outputs: true } }),
+    prisma.taskResult.findMany({ where: { jobId, tenantId, seq: { gte: seqFrom, lte: seqTo } }, select: { seq: true, indexes: true, outputs: true } }),
     prisma.deadLetter.findMany({ where: { jobId, tenantId, itemIndex: { gte: from, lt: to } }, select: { itemIndex: true, error: true } }),
   ]);
   const rows: ResultRow[] = [];
   for (const run of runs) {
     const outputs = run.outputs as unknown[];
-    run.indexes.forEach((index, i) => {
-      if (index >= from && index < to) rows.push({ index, status: "succeeded", output: outputs[i] ?? null });
+    // An empty index list marks a dense run: the whole chunk, in order.
+    const base = run.seq * job.chunkSize;
+    outputs.forEach((output, i) => {
+      const index = run.indexes.length > 0 ? run.indexes[i]! : base + i;
+      if (index >= from && index < to) rows.push({ index, status: "succeeded", output: output ?? null });
     });
   }
   for (const d of dead) rows.push({ index: d.itemIndex, status: "dead", error: d.error });

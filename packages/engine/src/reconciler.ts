@@ -13,24 +13,19 @@ function byPool(tasks: PoolTask[]): Map<string, PoolTask[]> {
 
 /**
  * A running task whose lease lapsed lost its worker (crash, partition, flushed Redis):
- * hand it out again under a new admission. Counters move back from running.
+ * hand it out again under a new admission. Job counters do not move: running is
+ * derived from running tasks.
  */
 async function requeueLapsed(ctx: EngineContext): Promise<PoolTask[]> {
   return ctx.prisma.$queryRawUnsafe<PoolTask[]>(
     `WITH lapsed AS (
-       SELECT "jobId", seq, runs, CASE WHEN cardinality("pendingIdx") = 0 THEN "itemCount" ELSE cardinality("pendingIdx") END AS n
-       FROM tasks WHERE status = 'running' AND "leaseUntil" < now() LIMIT 1000 FOR UPDATE SKIP LOCKED
-     ), upd AS (
-       UPDATE tasks SET status = 'queued', admits = tasks.admits + 1, "workerId" = NULL,
-         "leaseUntil" = now() + make_interval(secs => $1::double precision / 1000)
-       FROM lapsed WHERE tasks."jobId" = lapsed."jobId" AND tasks.seq = lapsed.seq
-       RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks.pool, lapsed.n, lapsed.runs
-     ), j AS (
-       UPDATE jobs SET "itemsRunning" = "itemsRunning" - x.n, "itemsFailed" = "itemsFailed" + x.f
-       FROM (SELECT "jobId", sum(n)::int AS n, sum(CASE WHEN runs > 0 THEN n ELSE 0 END)::int AS f FROM upd GROUP BY "jobId") x
-       WHERE jobs.id = x."jobId"
+       SELECT "jobId", seq FROM tasks WHERE status = 'running' AND "leaseUntil" < now()
+       ORDER BY "jobId", seq LIMIT 1000 FOR UPDATE SKIP LOCKED
      )
-     SELECT "jobId", seq, admits, pool FROM upd`,
+     UPDATE tasks SET status = 'queued', admits = tasks.admits + 1, "workerId" = NULL,
+       "leaseUntil" = now() + make_interval(secs => $1::double precision / 1000)
+     FROM lapsed WHERE tasks."jobId" = lapsed."jobId" AND tasks.seq = lapsed.seq
+     RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks.pool`,
     ctx.leaseMs * 2,
   );
 }

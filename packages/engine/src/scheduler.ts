@@ -27,6 +27,7 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
   const log = ctx.logger.child?.({ schedulerId: id }) ?? ctx.logger;
   const lease = new LeaderLease(ctx.redis, ctx.channels.leader, id, opts.leaderTtlMs ?? 5000);
   const subscriber = ctx.redis.duplicate();
+  subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const timers: NodeJS.Timeout[] = [];
   let capacity = new Map<string, number>();
   let running = false;

@@ -3,13 +3,24 @@ import type { JobProgress, JobView } from "./types";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** queued is derived so the counters always sum to the total. */
-export function progressOf(job: Pick<Job, "totalItems" | "itemsRunning" | "itemsSucceeded" | "itemsFailed" | "itemsDead">): JobProgress {
-  const { totalItems: total, itemsRunning: running, itemsSucceeded: succeeded, itemsFailed: failed, itemsDead: dead } = job;
+/** Items of a job's running tasks; those on a retry are also in the job's itemsFailed. */
+export interface ActiveCounts {
+  running: number;
+  runningRetry: number;
+}
+
+export const NONE_ACTIVE: ActiveCounts = { running: 0, runningRetry: 0 };
+
+/** running comes from running tasks and queued is the rest, so the counters always sum to the total. */
+export function progressOf(job: Pick<Job, "totalItems" | "itemsSucceeded" | "itemsFailed" | "itemsDead" | "status">, active: ActiveCounts): JobProgress {
+  const { totalItems: total, itemsSucceeded: succeeded, itemsDead: dead } = job;
+  const live = job.status === "queued" || job.status === "running";
+  const running = live ? active.running : 0;
+  const failed = live ? Math.max(0, job.itemsFailed - active.runningRetry) : 0;
   return { total, queued: Math.max(0, total - running - succeeded - failed - dead), running, succeeded, failed, dead };
 }
 
-export function toJobView(job: Job): JobView {
+export function toJobView(job: Job, active: ActiveCounts = NONE_ACTIVE): JobView {
   return {
     id: job.id,
     name: job.name,
@@ -19,7 +30,7 @@ export function toJobView(job: Job): JobView {
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
-    progress: progressOf(job),
+    progress: progressOf(job, active),
     priority: job.priority,
     maxAttempts: job.maxAttempts,
     timeoutMs: job.timeoutMs,

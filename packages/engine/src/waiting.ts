@@ -3,8 +3,7 @@ import type { EngineContext } from "./context";
 import { observedItemMicros } from "./handler-stats";
 import { DEFAULT_QUOTA, loadQuota } from "./quota";
 import { ORDERING_CLEAR } from "./ordering";
-import type { WaitInfo } from "./types";
-import { progressOf } from "./views";
+import type { JobProgress, WaitInfo } from "./types";
 
 const at = (ms: number) => new Date(Date.now() + Math.max(0, ms)).toISOString();
 
@@ -12,9 +11,8 @@ const at = (ms: number) => new Date(Date.now() + Math.max(0, ms)).toISOString();
  * "Why isn't it running?": while a job has work and none of it runs, name what holds
  * it, checked from the most specific cause to the most general, with a start estimate.
  */
-export async function explainWait(ctx: EngineContext, job: Job): Promise<WaitInfo | null> {
+export async function explainWait(ctx: EngineContext, job: Job, p: JobProgress): Promise<WaitInfo | null> {
   if (job.status !== "queued" && job.status !== "running") return null;
-  const p = progressOf(job);
   if (p.running > 0 || p.queued + p.failed === 0) return null;
   if (job.paused) return { reason: "paused", message: "The job is paused; resume it to continue." };
   const tenant = await ctx.prisma.tenant.findUnique({ where: { id: job.tenantId }, select: { paused: true, status: true } });

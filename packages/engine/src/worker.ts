@@ -2,12 +2,13 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { Worker, type Job as BullJob } from "bullmq";
 import { backoffDelay } from "./backoff";
-import { commitTask } from "./commit";
+import { MicroBatcher } from "./batcher";
+import { commitTasks, type CommitEntry, type CommitOutcome } from "./commit";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { builtinHandlers } from "./handlers";
 import { queueName } from "./keys";
 import { HandlerTimings } from "./handler-stats";
-import { claimTask, renewLeases } from "./lease";
+import { claimTasks, renewLeases, type ClaimedTask, type TaskRef as ClaimRef } from "./lease";
 import { runTask } from "./run-task";
 
 export interface WorkerOptions {
@@ -54,14 +55,18 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const log = ctx.logger.child?.({ workerId: id, pool }) ?? ctx.logger;
   const held = new Map<string, Held>();
   const timings = new HandlerTimings();
+  // Tasks that BullMQ hands over in the same tick are claimed and committed together.
+  const claims = new MicroBatcher<ClaimRef, ClaimedTask | null>((refs) => claimTasks(ctx.prisma, refs, id, ctx.leaseMs));
+  const commits = new MicroBatcher<CommitEntry, CommitOutcome>((entries) => commitTasks(ctx.prisma, id, entries));
   const subscriber = ctx.redis.duplicate();
+  subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
   let worker: Worker | undefined;
   let beat: NodeJS.Timeout | undefined;
 
   async function processTask(bull: BullJob<TaskRef>): Promise<void> {
     const ref = { jobId: bull.data.j, seq: bull.data.s, admits: bull.data.a };
-    const task = await claimTask(ctx.prisma, ref, id, ctx.leaseMs);
+    const task = await claims.submit(ref);
     if (!task) return; // stale delivery: cancelled, superseded or already done
     const m = ctx.metrics;
     if (task.runs === 0 && task.attempt === 1) m.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
@@ -76,7 +81,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       timings.record(task.handler, task.n, elapsed);
       m.taskRun.observe({ pool, handler: task.handler }, elapsed / 1000);
       const delay = backoffDelay(task.runs + 1, { baseMs: task.backoffBaseMs, maxMs: task.backoffMaxMs });
-      const outcome = await commitTask(ctx.prisma, task, id, result, delay);
+      const outcome = await commits.submit({ task, result, retryDelayMs: delay });
       if (!outcome.committed) {
         m.commitsRejected.inc({ pool });
         log.warn({ jobId: task.jobId, seq: task.seq, attempt: task.attempt }, "commit rejected: lease superseded or job cancelled");

@@ -56,8 +56,12 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ti
 
 export const isFinished = (j: { status: string }) => ["succeeded", "failed", "cancelled"].includes(j.status);
 
-/** Every recorded output row of a job, flattened: used to prove "exactly once". */
+/**
+ * Every recorded success of a job, one entry per output stored (a dense run stores no
+ * index list: its outputs are the whole chunk in order). Used to prove "exactly once".
+ */
 export async function recordedIndexes(h: Harness, jobId: string): Promise<number[]> {
-  const rows = await h.db.prisma.taskResult.findMany({ where: { jobId }, select: { indexes: true } });
-  return rows.flatMap((r) => r.indexes);
+  const job = await h.db.prisma.job.findUniqueOrThrow({ where: { id: jobId }, select: { chunkSize: true } });
+  const rows = await h.db.prisma.taskResult.findMany({ where: { jobId }, select: { seq: true, indexes: true, outputs: true } });
+  return rows.flatMap((r) => (r.indexes.length > 0 ? r.indexes : (r.outputs as unknown[]).map((_, i) => r.seq * job.chunkSize + i)));
 }
