@@ -91,3 +91,27 @@ test("a job submitted over REST with the API key shows up in the list", async ({
   await expect(page).toHaveURL(new RegExp(`/jobs/${job.id}$`));
   await expect(page.getByTestId("job-status")).toHaveText("succeeded", { timeout: 30_000 });
 });
+
+test("a deep link survives sign-in, and signing out locks the dashboard again", async ({ page, request }) => {
+  const env = e2eEnv();
+  const res = await request.post(`${env.baseURL}/api/v1/jobs`, {
+    headers: { authorization: `Bearer ${env.apiKey}` },
+    data: { handler: "noop", input: { range: { from: 0, to: 100 } } },
+  });
+  expect(res.status()).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+
+  await page.goto(`/jobs/${id}`);
+  await expect(page).toHaveURL(/\/login\?callbackUrl=/);
+  await page.getByLabel("Email").fill(env.adminEmail);
+  await page.getByLabel("Password").fill(env.adminPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`/jobs/${id}$`));
+  await expect(page.getByTestId("job-status")).toHaveText("succeeded", { timeout: 30_000 });
+  await expect(page.getByTestId("count-total")).toHaveText("100");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/jobs");
+  await expect(page).toHaveURL(/\/login/);
+});
