@@ -3,6 +3,7 @@ import type { EngineContext } from "./context";
 import { allocateSlots, type TenantDemand } from "./fair-share";
 import { bullJobId } from "./keys";
 import { ORDERING_CLEAR } from "./ordering";
+import { isRemotePool } from "./remote";
 import { DEFAULT_QUOTA } from "./quota";
 
 export interface AdmittedTask {
@@ -76,7 +77,12 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     [...grants.values()],
     ctx.leaseMs * 2,
   );
-  await enqueue(queue, admitted);
+  // Remote pools are leased over HTTP straight from Postgres; wake their long-polls.
+  if (isRemotePool(pool)) {
+    if (admitted.length > 0) await ctx.redis.publish(ctx.channels.pool(pool), String(admitted.length));
+  } else {
+    await enqueue(queue, admitted);
+  }
   ctx.metrics.admissions.inc({ pool }, admitted.length);
   return admitted.length;
 }

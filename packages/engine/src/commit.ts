@@ -75,7 +75,12 @@ fenced AS (
                   ELSE status END,
     "finishedAt" = CASE WHEN status IN ('queued', 'running') AND "tasksDone" + agg.done >= "taskCount" THEN now() ELSE "finishedAt" END
   FROM agg WHERE jobs.id = agg.j
-  RETURNING jobs.id, jobs.status
+  RETURNING jobs.id, jobs.status, jobs."tenantId", jobs."callbackUrl"
+), hook AS (
+  INSERT INTO webhook_deliveries ("tenantId", "jobId", event, url)
+  SELECT "tenantId", id, 'job.finished', "callbackUrl" FROM job
+  WHERE "callbackUrl" IS NOT NULL AND status IN ('succeeded', 'failed')
+  ON CONFLICT ("jobId", event) DO UPDATE SET "deliveredAt" = NULL, attempts = 0, "nextAttemptAt" = now(), "lastError" = NULL
 )
 SELECT fe.j AS "jobId", fe.s AS seq, job.status FROM fe JOIN job ON job.id = fe.j`;
 

@@ -22,8 +22,13 @@ export async function cancelJob(ctx: EngineContext, tenantId: string, jobId: str
       tenantId,
     ),
     ctx.prisma.$executeRawUnsafe(
-      `UPDATE jobs SET status = 'cancelled', "finishedAt" = now(), "itemsFailed" = 0
-       WHERE id = $1::uuid AND "tenantId" = $2::uuid AND status IN ('queued', 'running')`,
+      `WITH job AS (
+         UPDATE jobs SET status = 'cancelled', "finishedAt" = now(), "itemsFailed" = 0
+         WHERE id = $1::uuid AND "tenantId" = $2::uuid AND status IN ('queued', 'running')
+         RETURNING id, "tenantId", "callbackUrl")
+       INSERT INTO webhook_deliveries ("tenantId", "jobId", event, url)
+       SELECT "tenantId", id, 'job.finished', "callbackUrl" FROM job WHERE "callbackUrl" IS NOT NULL
+       ON CONFLICT ("jobId", event) DO UPDATE SET "deliveredAt" = NULL, attempts = 0, "nextAttemptAt" = now()`,
       jobId,
       tenantId,
     ),

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@fanout/db";
-import type { CreateJobInput } from "@fanout/validators";
+import { FanoutError, type CreateJobInput } from "@fanout/validators";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { registerClusterGauges } from "./cluster-gauges";
@@ -12,12 +12,14 @@ import { channels, queueName } from "./keys";
 import { activeCounts, activeFor, findJob, getResults, listDeadLetters, listJobs, listTasks } from "./queries";
 import { assertRedisPolicy } from "./redis-policy";
 import { createScheduler, type SchedulerHandle, type SchedulerOptions } from "./scheduler";
+import { createRemoteWorkers, registerRemoteHandler, type LeasedTask, type LeaseRequest, type ItemReport, type RemoteHandlerInput } from "./remote";
 import { submitJob, type SubmitOptions } from "./submit";
 import type { DeadLetterView, JobView, ListJobsFilter, Logger, Page, ResultRow, TaskView } from "./types";
 import { toJobView } from "./views";
 import { explainWait } from "./waiting";
 import { createTaskWorker, type WorkerHandle, type WorkerOptions } from "./worker";
 
+export type { LeasedTask, LeaseRequest, ItemReport, RemoteHandlerInput };
 export type { DeadLetterGroup, RedriveFilter, SchedulerHandle, SchedulerOptions, WorkerHandle, WorkerOptions };
 
 export interface EngineDeps {
@@ -63,6 +65,16 @@ export interface Engine {
     enableClusterGauges(): void;
     registry: import("prom-client").Registry;
   };
+  /** Tenant-run workers over HTTP: handler registry and the lease protocol. */
+  remote: {
+    registerHandler(tenantId: string, h: RemoteHandlerInput): Promise<{ name: string; timeoutMs: number; maxAttempts: number; concurrencyPerWorker: number }>;
+    listHandlers(tenantId: string): Promise<{ name: string; timeoutMs: number; maxAttempts: number; concurrencyPerWorker: number }[]>;
+    deleteHandler(tenantId: string, name: string): Promise<void>;
+    lease(r: LeaseRequest): Promise<LeasedTask[]>;
+    heartbeat(tenantId: string, workerId: string, handlers: string[], concurrency: number, leases: { jobId: string; seq: number; attempt: number }[], visibilityMs?: number): Promise<{ held: { jobId: string; seq: number; attempt: number; leaseUntil: string | null }[] }>;
+    report(tenantId: string, workerId: string, lease: { jobId: string; seq: number; attempt: number }, items: ItemReport[]): Promise<{ jobStatus: string }>;
+    release(tenantId: string, workerId: string, leases: { jobId: string; seq: number; attempt: number }[]): Promise<number>;
+  };
   /** Redis channel carrying a job's status changes (for live dashboards). */
   jobChannel(jobId: string): string;
   close(): Promise<void>;
@@ -82,7 +94,8 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     }
     return q;
   };
-  const handles: { close(): Promise<void> }[] = [];
+  const remoteWorkers = createRemoteWorkers(ctx);
+  const handles: { close(): Promise<void> }[] = [remoteWorkers];
   const view = async (tenantId: string, jobId: string) => {
     const job = await findJob(deps.prisma, tenantId, jobId);
     return toJobView(job, await activeFor(deps.prisma, job.id));
@@ -95,9 +108,9 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
 
   return {
     async submitJob(tenantId, input, submitOpts) {
-      const { jobId, created, headers } = await submitJob(ctx, tenantId, input, submitOpts);
+      const { jobId, created, headers, pool } = await submitJob(ctx, tenantId, input, submitOpts);
       if (created) {
-        wakeScheduler(ctx, input.pool ?? "default");
+        wakeScheduler(ctx, pool ?? "default");
         announceJob(ctx, jobId, "queued");
       }
       return { job: await view(tenantId, jobId), created, headers };
@@ -163,6 +176,18 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
         clusterGauges = true;
         registerClusterGauges(ctx, metrics, () => allItemMicros(ctx));
       },
+    },
+    remote: {
+      registerHandler: (t, h) => registerRemoteHandler(ctx, t, h),
+      listHandlers: (t) => deps.prisma.remoteHandler.findMany({ where: { tenantId: t }, orderBy: { name: "asc" } }),
+      async deleteHandler(t, name) {
+        const { count } = await deps.prisma.remoteHandler.deleteMany({ where: { tenantId: t, name } });
+        if (count === 0) throw new FanoutError(404, "not_found", `No handler named "${name}" is registered in this tenant.`);
+      },
+      lease: (r) => remoteWorkers.lease(r),
+      heartbeat: (...a) => remoteWorkers.heartbeat(...a),
+      report: (...a) => remoteWorkers.report(...a),
+      release: (...a) => remoteWorkers.release(...a),
     },
     jobChannel: (jobId) => ctx.channels.job(jobId),
     async close() {

@@ -14,5 +14,7 @@ export const channels = (prefix: string) => ({
   wake: `${prefix}:events:wake`,
   cancel: `${prefix}:events:cancel`,
   job: (jobId: string) => `${prefix}:events:job:${jobId}`,
+  /** Admissions into a remote pool: wakes long-polling lease requests. */
+  pool: (pool: string) => `${prefix}:events:pool:${pool}`,
   leader: `${prefix}:{scheduler}:leader`,
 });

@@ -2,6 +2,7 @@ import type { Queue } from "bullmq";
 import { enqueue, type AdmittedTask } from "./admission";
 import type { EngineContext } from "./context";
 import { bullJobId, queueName } from "./keys";
+import { isRemotePool } from "./remote";
 
 type PoolTask = AdmittedTask & { pool: string };
 
@@ -34,7 +35,7 @@ async function requeueLapsed(ctx: EngineContext): Promise<PoolTask[]> {
 async function reEnqueueMissing(ctx: EngineContext, queues: (pool: string) => Queue): Promise<number> {
   const stale = await ctx.prisma.$queryRawUnsafe<PoolTask[]>(
     `UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $1::double precision / 1000)
-     WHERE ("jobId", seq) IN (SELECT "jobId", seq FROM tasks WHERE status = 'queued' AND "leaseUntil" < now() LIMIT 5000)
+     WHERE ("jobId", seq) IN (SELECT "jobId", seq FROM tasks WHERE status = 'queued' AND "leaseUntil" < now() AND pool NOT LIKE 'remote-%' LIMIT 5000)
      RETURNING "jobId", seq, admits, pool`,
     ctx.leaseMs * 2,
   );
@@ -54,7 +55,10 @@ export interface ReconcileReport {
 
 export async function reconcile(ctx: EngineContext, queues: (pool: string) => Queue): Promise<ReconcileReport> {
   const lapsed = await requeueLapsed(ctx);
-  for (const [pool, tasks] of byPool(lapsed)) await enqueue(queues(pool), tasks);
+  for (const [pool, tasks] of byPool(lapsed)) {
+    if (isRemotePool(pool)) await ctx.redis.publish(ctx.channels.pool(pool), "requeued");
+    else await enqueue(queues(pool), tasks);
+  }
   const missing = await reEnqueueMissing(ctx, queues);
   ctx.metrics.leaseExpiries.inc(lapsed.length);
   ctx.metrics.reconcilerRepairs.inc({ kind: "lapsed_lease" }, lapsed.length);

@@ -8,6 +8,7 @@ import { observedItemMicros } from "./handler-stats";
 import { taskOrderingKeys } from "./ordering";
 import { loadQuota, type TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
+import { remotePool } from "./remote";
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -19,6 +20,7 @@ export interface SubmitOutcome {
   created: boolean;
   /** RateLimit headers describing the tenant's submit budget after this call. */
   headers: Record<string, string>;
+  pool?: string;
 }
 
 /** Stable JSON (sorted keys) so the same body always hashes the same. */
@@ -35,10 +37,23 @@ export function requestHash(input: CreateJobInput): string {
   return createHash("sha256").update(canonical(input)).digest("hex");
 }
 
-function checkLimits(input: CreateJobInput, total: number, quota: TenantQuota, opts: SubmitOptions): void {
-  if (!isKnownHandler(input.handler)) {
-    throw new FanoutError(400, "unknown_handler", `Unknown handler "${input.handler}". Built-in handlers are noop, echo, sha256, sleep and fail.`, "handler");
+interface Route {
+  pool: string;
+  timeoutMs: number;
+  maxAttempts: number;
+}
+
+/** Built-in handlers run in our workers; a tenant's registered handlers go to its remote pool. */
+async function routeHandler(prisma: PrismaClient, tenantId: string, input: CreateJobInput): Promise<Route> {
+  if (isKnownHandler(input.handler)) return { pool: input.pool ?? "default", timeoutMs: input.timeoutMs ?? 30_000, maxAttempts: input.maxAttempts ?? 3 };
+  const remote = await prisma.remoteHandler.findUnique({ where: { tenantId_name: { tenantId, name: input.handler } } });
+  if (!remote) {
+    throw new FanoutError(400, "unknown_handler", `Unknown handler "${input.handler}". Built-in handlers are noop, echo, sha256, sleep and fail; register your own with POST /api/v1/handlers.`, "handler");
   }
+  return { pool: remotePool(tenantId), timeoutMs: input.timeoutMs ?? remote.timeoutMs, maxAttempts: input.maxAttempts ?? remote.maxAttempts };
+}
+
+function checkLimits(input: CreateJobInput, total: number, quota: TenantQuota, opts: SubmitOptions): void {
   if (total > quota.maxItemsPerJob) {
     throw new FanoutError(422, "max_items_exceeded", `This job has ${total} items; your tenant allows at most ${quota.maxItemsPerJob} per job. Split it into several jobs.`, "input");
   }
@@ -84,6 +99,7 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   const range = "range" in input.input ? input.input.range : undefined;
   const total = items ? items.length : range!.to - range!.from;
   const quota = await loadQuota(prisma, tenantId);
+  const route = await routeHandler(prisma, tenantId, input);
   checkLimits(input, total, quota, opts);
   await checkQueuedItems(prisma, tenantId, total, quota);
   const headers = await takeSubmitToken(ctx.redis, `${ctx.prefix}:{tenant-${tenantId}}:submit-bucket`, { ratePerSec: quota.submitRatePerSec, burst: quota.submitBurst });
@@ -94,14 +110,14 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   const slices = sliceTasks(total, chunkSize);
   const orderingKeys = taskOrderingKeys(slices, input.orderingKey, items);
   const priority = input.priority ?? 0;
-  const pool = input.pool ?? "default";
+  const pool = route.pool;
 
-  return prisma.$transaction(
+  const outcome = await prisma.$transaction(
     async (tx) => {
       const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
         `INSERT INTO jobs ("id","tenantId","name","handler","pool","inputKind","rangeFrom","rangeTo","totalItems","chunkSize","taskCount",
-           "priority","maxAttempts","timeoutMs","backoffBaseMs","backoffMaxMs","orderingKey","labels","idempotencyKey","requestHash")
-         VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, $5, $6::bigint, $7::bigint, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19)
+           "priority","maxAttempts","timeoutMs","backoffBaseMs","backoffMaxMs","orderingKey","labels","idempotencyKey","requestHash","callbackUrl")
+         VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, $5, $6::bigint, $7::bigint, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20)
          ON CONFLICT ("tenantId","idempotencyKey") DO NOTHING
          RETURNING id`,
         tenantId,
@@ -115,14 +131,15 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
         chunkSize,
         slices.length,
         priority,
-        input.maxAttempts ?? 3,
-        input.timeoutMs ?? 30_000,
+        route.maxAttempts,
+        route.timeoutMs,
         input.backoff?.baseMs ?? 1000,
         input.backoff?.maxMs ?? 60_000,
         input.orderingKey ?? null,
         JSON.stringify(input.labels ?? {}),
         opts.idempotencyKey ?? null,
         hash,
+        input.callbackUrl ?? null,
       );
       if (inserted.length === 0) {
         const original = await tx.job.findUnique({
@@ -141,6 +158,7 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
     },
     { timeout: 120_000, maxWait: 10_000 },
   );
+  return { ...outcome, pool };
 }
 
 const TASK_BATCH = 5000;

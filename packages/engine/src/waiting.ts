@@ -3,6 +3,7 @@ import type { EngineContext } from "./context";
 import { observedItemMicros } from "./handler-stats";
 import { DEFAULT_QUOTA, loadQuota } from "./quota";
 import { ORDERING_CLEAR } from "./ordering";
+import { isRemotePool } from "./remote";
 import type { JobProgress, WaitInfo } from "./types";
 
 const at = (ms: number) => new Date(Date.now() + Math.max(0, ms)).toISOString();
@@ -42,6 +43,12 @@ export async function explainWait(ctx: EngineContext, job: Job, p: JobProgress):
     ),
   ]);
   const slots = pool?.slots ?? 0;
+  if (isRemotePool(job.pool)) {
+    const serving = await ctx.prisma.workerHeartbeat.count({
+      where: { pool: job.pool, handlers: { has: job.handler }, lastSeenAt: { gt: new Date(Date.now() - ctx.leaseMs * 2) } },
+    });
+    if (serving === 0) return { reason: "no_worker_for_handler", message: `No remote worker of your tenant serving "${job.handler}" is connected; start one with the SDK or \`fanout worker\`.` };
+  }
   if (slots === 0) {
     return { reason: "no_worker_for_pool", message: `No live worker serves pool "${job.pool}"; the job starts when one connects.` };
   }

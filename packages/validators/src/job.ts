@@ -50,7 +50,13 @@ export const createJobSchema = z
     orderingKey: z.string().min(1).max(200).optional(),
     labels: labelsSchema.optional(),
     backoff: backoffSchema.optional(),
-    pool: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
+    pool: z.string().regex(/^[a-z0-9-]{1,40}$/, "pool may contain only lowercase letters, digits and '-' (at most 40)").optional(),
+    callbackUrl: z
+      .string()
+      .max(2000)
+      .url("callbackUrl must be an absolute http(s) URL")
+      .refine((u) => /^https?:\/\//i.test(u), { message: "callbackUrl must use http or https" })
+      .optional(),
   })
   .strict();
 
