@@ -18,7 +18,18 @@ const DATA = path.join(ROOT, ".data");
 /** The environment every step and service shares; telemetry off because the network is closed. */
 export function baseEnv(extra = {}) {
   return { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1",
-    CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1", ...extra };
+    CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1", FANOUT_SECRET_KEY: webhookKey(), ...extra };
+}
+
+/**
+ * A stable FANOUT_SECRET_KEY per checkout (production requires one): it encrypts tenants'
+ * webhook signing secrets, so a new key on every start would make the stored ones unreadable.
+ */
+function webhookKey() {
+  if (process.env.FANOUT_SECRET_KEY) return process.env.FANOUT_SECRET_KEY;
+  const file = path.join(ROOT, ".data", "fanout-secret-key");
+  if (!fs.existsSync(file)) { fs.mkdirSync(path.dirname(file), { recursive: true }); fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600 }); }
+  return fs.readFileSync(file, "utf8").trim();
 }
 
 /** `npm ci` on a fresh clone, or when package-lock.json changed since the last install (a pull). */

@@ -35,6 +35,7 @@ describe("loadConfig", () => {
       LOG_LEVEL: "debug",
       WORKER_ID: "w-1",
       SCHEDULER_ID: "s-1",
+      FANOUT_SECRET_KEY: "k".repeat(32),
     });
     expect(c).toMatchObject({
       isProduction: true, databaseUrl: "postgres://u:p@db:5432/x", redisUrl: "rediss://cache:6380", port: 8080,

@@ -27,9 +27,13 @@ export interface FanoutConfig {
   /** WORKER_ID / SCHEDULER_ID: stable process ids, when set (the engine picks one otherwise). */
   workerId?: string;
   schedulerId?: string;
+  /** FANOUT_SECRET_KEY: encrypts per-tenant webhook signing secrets at rest (AES-256-GCM). */
+  secretKey: string;
 }
 
 export const DEV_AUTH_SECRET = "fanout-dev-secret-not-for-production";
+/** Only outside production: anyone reading the source could decrypt secrets stored under it. */
+export const DEV_SECRET_KEY = "fanout-dev-webhook-key-not-for-production-use";
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -55,9 +59,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   WORKER_ID: name("worker id").optional(),
   SCHEDULER_ID: name("scheduler id").optional(),
+  FANOUT_SECRET_KEY: z.string().min(32, { error: "must be at least 32 characters (e.g. openssl rand -base64 32)" }).optional(),
 });
 
-const SECRET_VARS = new Set(["DATABASE_URL", "REDIS_URL", "NEXTAUTH_SECRET"]);
+const SECRET_VARS = new Set(["DATABASE_URL", "REDIS_URL", "NEXTAUTH_SECRET", "FANOUT_SECRET_KEY"]);
 
 /** Thrown by loadConfig; `problems` lists every bad variable, and so does the message. */
 export class ConfigError extends Error {
@@ -91,6 +96,10 @@ export function loadConfig(kind: AppKind, env: Record<string, string | undefined
   if (nodeEnv === "production" && kind === "web" && !input.NEXTAUTH_SECRET) {
     problems.push({ variable: "NEXTAUTH_SECRET", message: "is required in production (32+ random characters)" });
   }
+  // The web app shows and the scheduler (webhook dispatcher) uses the tenants' signing secrets.
+  if (nodeEnv === "production" && (kind === "web" || kind === "scheduler") && !input.FANOUT_SECRET_KEY) {
+    problems.push({ variable: "FANOUT_SECRET_KEY", message: "is required in production (32+ random characters)" });
+  }
   if (problems.length || !parsed.success) throw new ConfigError(kind, problems);
   const e = parsed.data;
   return {
@@ -108,5 +117,6 @@ export function loadConfig(kind: AppKind, env: Record<string, string | undefined
     logLevel: e.LOG_LEVEL,
     ...(e.WORKER_ID ? { workerId: e.WORKER_ID } : {}),
     ...(e.SCHEDULER_ID ? { schedulerId: e.SCHEDULER_ID } : {}),
+    secretKey: e.FANOUT_SECRET_KEY ?? DEV_SECRET_KEY,
   };
 }
