@@ -124,15 +124,17 @@ async function waitForHealth(url, sup, timeoutMs) {
  * Starts web, one scheduler and `workers` workers against prepared services and a migrated
  * database, and resolves once /api/health answers 200. onCrash(name, code) fires if one dies.
  */
-export async function startSystem(sup, { port, databaseUrl, redisUrl, queuePrefix, workers = 2, env = {}, onCrash }) {
+export async function startSystem(sup, { port, databaseUrl, redisUrl, queuePrefix, workers = 2, env = {}, onCrash, metricsPort = 0 }) {
   const baseURL = `http://localhost:${port}`;
   const common = baseEnv({ NODE_ENV: "production", DATABASE_URL: databaseUrl, REDIS_URL: redisUrl,
     NEXTAUTH_URL: baseURL, NEXTAUTH_SECRET: authSecret(), ...(queuePrefix ? { FANOUT_QUEUE_PREFIX: queuePrefix } : {}), ...env });
   const tsx = path.join(BIN, "tsx");
   sup.service("web", path.join(BIN, "next"), ["start", "-p", String(port)], { cwd: WEB, env: { ...common, PORT: String(port) }, onExit: onCrash });
-  sup.service("scheduler", tsx, [path.join(ROOT, "apps/scheduler/src/main.ts")], { cwd: ROOT, env: { ...common, SCHEDULER_ID: `scheduler-${process.pid}` }, onExit: onCrash });
+  // Ops ports (/metrics, /healthz, /readyz): scheduler on metricsPort, worker i on metricsPort + i.
+  const ops = (i) => ({ METRICS_PORT: String(metricsPort ? metricsPort + i : 0) });
+  sup.service("scheduler", tsx, [path.join(ROOT, "apps/scheduler/src/main.ts")], { cwd: ROOT, env: { ...common, ...ops(0), SCHEDULER_ID: `scheduler-${process.pid}` }, onExit: onCrash });
   for (let i = 1; i <= workers; i++) {
-    sup.service(`worker-${i}`, tsx, [path.join(ROOT, "apps/worker/src/main.ts")], { cwd: ROOT, env: { ...common, WORKER_ID: `worker-${i}-${process.pid}` }, onExit: onCrash });
+    sup.service(`worker-${i}`, tsx, [path.join(ROOT, "apps/worker/src/main.ts")], { cwd: ROOT, env: { ...common, ...ops(i), WORKER_ID: `worker-${i}-${process.pid}` }, onExit: onCrash });
   }
   await waitForHealth(`http://127.0.0.1:${port}/api/health`, sup, Number(process.env.FANOUT_START_TIMEOUT_MS ?? 120_000));
   return { baseURL };
@@ -162,10 +164,11 @@ async function main() {
     const creds = await setupDatabase(sup, databaseUrl);
     await buildWeb(sup);
     const { baseURL } = await startSystem(sup, { port, databaseUrl, redisUrl, queuePrefix: process.env.FANOUT_QUEUE_PREFIX,
-      workers: Number(process.env.FANOUT_WORKERS ?? 2),
+      workers: Number(process.env.FANOUT_WORKERS ?? 2), metricsPort: Number(process.env.FANOUT_METRICS_PORT ?? 9464),
       onCrash: (name, code) => { console.error(`[start] ${name} exited (${code}); last lines of .data/logs/${name}.log:\n${sup.tail(name)}`); stop(1); } });
     console.log(["", `Fanout is running at ${baseURL}`, `Admin login: ${creds.adminEmail} / ${creds.adminPassword}`, `Demo API key: ${creds.apiKey}`, ""].join("\n"));
     console.log(`[start] logs: .data/logs/{web,scheduler,worker-N}.log (FANOUT_LOGS=all echoes them here). Ctrl-C stops everything.`);
+    console.log(`[start] metrics: ${baseURL}/metrics (web), :${Number(process.env.FANOUT_METRICS_PORT ?? 9464)}/metrics (scheduler), +1, +2… (workers)`);
   } catch (e) {
     if (sup.stopping) return;
     console.error(`[start] ${e instanceof ServiceError ? e.message : e.message ?? e}`);

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from "@fanout/config";
 import { createLogger } from "@fanout/logger";
 import { createPrisma } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
+import { startOpsServer } from "@fanout/ops";
 
 const config = load();
 const logger = createLogger("scheduler", config.logLevel);
@@ -37,6 +38,8 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 
 try {
   await scheduler.start(); // the engine logs "scheduler started" with its id
+  engine.metrics.enableClusterGauges();
+  await serveOps(scheduler.id);
 } catch (err) {
   logger.fatal({ err }, "scheduler failed to start");
   await shutdown("startup-failure", 1);
@@ -50,5 +53,21 @@ function load() {
     if (!(err instanceof ConfigError)) throw err;
     console.error(err.message);
     process.exit(1);
+  }
+}
+
+/** /metrics, /healthz, /readyz for Prometheus and orchestrators (METRICS_PORT; 0 = off). */
+async function serveOps(id: string) {
+  if (!config.metricsPort) return;
+  const ready = async () => {
+    const h = await engine.health();
+    return h.postgres && h.redis;
+  };
+  try {
+    const ops = await startOpsServer({ port: config.metricsPort, registry: engine.metrics.registry, ready, labels: { process: "scheduler", instance_id: id } });
+    logger.info({ port: ops.port }, "ops endpoints listening");
+  } catch (err) {
+    // Observability must not take the worker down: run without /metrics and say so.
+    logger.error({ err, port: config.metricsPort }, "could not serve ops endpoints");
   }
 }

@@ -25,6 +25,8 @@ export interface FanoutConfig {
   pool: string;
   logLevel: LogLevel;
   /** WORKER_ID / SCHEDULER_ID: stable process ids, when set (the engine picks one otherwise). */
+  /** METRICS_PORT: where workers and schedulers serve /metrics, /healthz and /readyz (0 = off). */
+  metricsPort: number;
   workerId?: string;
   schedulerId?: string;
   /** FANOUT_SECRET_KEY: encrypts per-tenant webhook signing secrets at rest (AES-256-GCM). */
@@ -60,6 +62,8 @@ const schema = z.object({
   WORKER_ID: name("worker id").optional(),
   SCHEDULER_ID: name("scheduler id").optional(),
   FANOUT_SECRET_KEY: z.string().min(32, { error: "must be at least 32 characters (e.g. openssl rand -base64 32)" }).optional(),
+  /** Worker/scheduler ops port (/metrics, /healthz, /readyz); 0 turns it off. */
+  METRICS_PORT: int(0, 65535).default(0),
 });
 
 const SECRET_VARS = new Set(["DATABASE_URL", "REDIS_URL", "NEXTAUTH_SECRET", "FANOUT_SECRET_KEY"]);
@@ -115,6 +119,7 @@ export function loadConfig(kind: AppKind, env: Record<string, string | undefined
     concurrency: e.WORKER_CONCURRENCY,
     pool: e.WORKER_POOL,
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
     ...(e.WORKER_ID ? { workerId: e.WORKER_ID } : {}),
     ...(e.SCHEDULER_ID ? { schedulerId: e.SCHEDULER_ID } : {}),
     secretKey: e.FANOUT_SECRET_KEY ?? DEV_SECRET_KEY,

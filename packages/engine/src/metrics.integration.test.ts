@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createHarness, isFinished, waitFor, type Harness } from "./testing/harness";
-import { parseExposition, sum } from "./testing/prometheus";
+import { parseExposition, sum } from "@fanout/ops/exposition";
 
 let h: Harness;
 let tenant: string;

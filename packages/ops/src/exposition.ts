@@ -1,4 +1,4 @@
-// A strict reader of the Prometheus text exposition format (0.0.4), for tests: it
+// A strict reader of the Prometheus text exposition format (0.0.4), used by tests: it
 // throws on any line a Prometheus server would reject.
 export interface Sample {
   name: string;

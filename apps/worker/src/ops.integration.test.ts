@@ -1,0 +1,59 @@
+// The worker and scheduler processes serve valid Prometheus exposition on METRICS_PORT.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { randomUUID } from "node:crypto";
+import { createTestDatabase, type TestDatabase } from "@fanout/db/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { parseExposition } from "@fanout/ops/exposition";
+
+let db: TestDatabase;
+const children: ChildProcess[] = [];
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+async function startApp(app: "worker" | "scheduler", port: number) {
+  const child = spawn(process.execPath, ["--import", "tsx", `${root}apps/${app}/src/main.ts`], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: db.url, FANOUT_QUEUE_PREFIX: `ops-${randomUUID().slice(0, 8)}`, METRICS_PORT: String(port), LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  for (let i = 0; i < 200; i++) {
+    const r = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+    if (r?.ok) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`${app} did not become ready on :${port}`);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+
+afterAll(async () => {
+  for (const c of children) c.kill("SIGKILL");
+  await db?.drop();
+});
+
+it.each(["worker", "scheduler"] as const)("the %s process serves /metrics, /healthz and /readyz", async (app) => {
+  const port = await freePort();
+  await startApp(app, port);
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+  expect(health.status).toBe(200);
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  const e = parseExposition(await res.text());
+  expect(e.types.get("process_cpu_user_seconds_total")).toBe("counter");
+  if (app === "worker") expect(e.types.has("fanout_worker_concurrency")).toBe(true);
+  else expect(e.types.has("fanout_backlog_seconds")).toBe(true);
+  expect(e.samples.find((s) => s.name === "process_cpu_user_seconds_total")?.labels.process).toBe(app);
+});
