@@ -43,8 +43,15 @@ export async function listJobs(prisma: PrismaClient, tenantId: string, f: ListJo
       tenantId,
       ...(f.status ? { status: f.status } : {}),
       ...(f.handler ? { handler: f.handler } : {}),
-      ...(f.q ? { OR: [{ name: { contains: f.q, mode: "insensitive" } }, ...(/^[0-9a-f-]{36}$/i.test(f.q) ? [{ id: f.q }] : [])] } : {}),
-      ...(before ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] } : {}),
+      ...(f.label ? { labels: { path: [f.label.key], equals: f.label.value } } : {}),
+      ...(f.createdFrom || f.createdTo
+        ? { createdAt: { ...(f.createdFrom ? { gte: new Date(f.createdFrom) } : {}), ...(f.createdTo ? { lt: new Date(f.createdTo) } : {}) } }
+        : {}),
+      // Two ORs (search, cursor) must both hold: spread as one key they would overwrite each other.
+      AND: [
+        ...(f.q ? [{ OR: [{ name: { contains: f.q, mode: "insensitive" as const } }, ...(/^[0-9a-f-]{36}$/i.test(f.q) ? [{ id: f.q.toLowerCase() }] : [])] }] : []),
+        ...(before ? [{ OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] }] : []),
+      ],
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: f.limit + 1,

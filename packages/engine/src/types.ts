@@ -88,6 +88,11 @@ export interface ListJobsFilter {
   status?: JobStatusName;
   handler?: string;
   q?: string;
+  /** Only jobs carrying this label value. */
+  label?: { key: string; value: string };
+  /** Created at or after / strictly before these instants (ISO 8601). */
+  createdFrom?: string;
+  createdTo?: string;
   limit: number;
   cursor?: string;
 }
