@@ -26,6 +26,8 @@ export function registerClusterGauges(ctx: EngineContext, metrics: EngineMetrics
   const live = new Gauge({ name: "fanout_workers_live", help: "Workers with a heartbeat in the last two lease periods, by pool.", labelNames: ["pool"], registers });
   const slots = new Gauge({ name: "fanout_pool_slots", help: "Task slots of live workers, by pool.", labelNames: ["pool"], registers });
   const heartbeatAge = new Gauge({ name: "fanout_worker_heartbeat_age_seconds", help: "Seconds since each known worker's last heartbeat.", labelNames: ["worker", "pool"], registers });
+  const redisUsed = new Gauge({ name: "fanout_redis_used_memory_bytes", help: "Redis used_memory (INFO memory).", registers });
+  const redisMax = new Gauge({ name: "fanout_redis_maxmemory_bytes", help: "Redis maxmemory; 0 means no limit.", registers });
 
   const collect = async () => {
     const [rows, workers, tenants, micros] = await Promise.all([
@@ -51,6 +53,10 @@ export function registerClusterGauges(ctx: EngineContext, metrics: EngineMetrics
       ),
       itemMicros(),
     ]);
+    const info = await ctx.redis.info("memory").catch(() => "");
+    const field = (k: string) => Number(new RegExp(`^${k}:(\\d+)`, "m").exec(info)?.[1] ?? NaN);
+    if (Number.isFinite(field("used_memory"))) redisUsed.set(field("used_memory"));
+    if (Number.isFinite(field("maxmemory"))) redisMax.set(field("maxmemory"));
     depth.reset();
     oldest.reset();
     inflight.reset();
@@ -90,7 +96,7 @@ export function registerClusterGauges(ctx: EngineContext, metrics: EngineMetrics
   // prom-client calls collect() on every gauge; one shared promise per scrape is enough.
   let pending: Promise<void> | null = null;
   const once = () => (pending ??= collect().finally(() => setTimeout(() => (pending = null), 100)));
-  for (const g of [depth, oldest, inflight, backlog, usage, live, slots, heartbeatAge]) {
+  for (const g of [depth, oldest, inflight, backlog, usage, live, slots, heartbeatAge, redisUsed, redisMax]) {
     (g as unknown as { collect: () => Promise<void> }).collect = once;
   }
 }
