@@ -5,6 +5,7 @@ import superjson from "superjson";
 import { z } from "zod";
 import { fromZodError, type ApiErrorBody } from "@fanout/validators";
 import { isFanoutError } from "../rest/http";
+import type { Engine } from "@fanout/engine";
 import type { ApiEngine, ApiLogger, Db } from "../types";
 
 export const ROLES = ["viewer", "member", "admin", "owner"] as const;
@@ -23,8 +24,12 @@ export interface MembershipInfo {
   role: RoleName;
 }
 
+/** The dashboard also drives job controls, tenant pauses and live updates. */
+export type DashboardEngine = ApiEngine &
+  Pick<Engine, "pauseJob" | "resumeJob" | "deadLetterGroups" | "discardDeadLetters" | "redrive" | "setTenantPaused">;
+
 export interface TrpcDeps {
-  engine: ApiEngine;
+  engine: DashboardEngine;
   prisma: Db;
   logger: ApiLogger;
 }

@@ -2,7 +2,7 @@
 // once on creation and only its hash is stored (@fanout/auth). Changes are audit-logged.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { ALL_SCOPES, generateApiKey, type Scope } from "@fanout/auth";
+import { ALL_SCOPES, generateApiKey, SCOPES, type Scope } from "@fanout/auth";
 import { roleProcedure, router } from "../init";
 
 export const API_KEY_SCOPES = ALL_SCOPES as readonly [Scope, ...Scope[]];
@@ -15,18 +15,38 @@ const createInput = z.object({
 
 const manage = roleProcedure("admin");
 
+/** The `admin` scope reaches every tenant (e.g. /api/v1/admin/…): only platform admins grant it. */
+const grantable = (isPlatformAdmin: boolean): Scope[] => API_KEY_SCOPES.filter((s) => isPlatformAdmin || s !== SCOPES.admin);
+
 export const apiKeysRouter = router({
-  list: manage.query(({ ctx }) =>
-    ctx.prisma.apiKey.findMany({
+  /** Scopes the caller may put on a new key. */
+  grantableScopes: manage.query(({ ctx }) => grantable(ctx.user.isPlatformAdmin)),
+
+  list: manage.query(async ({ ctx }) => {
+    const keys = await ctx.prisma.apiKey.findMany({
       where: { tenantId: ctx.tenantId },
-      select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true },
+      select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, createdById: true, lastUsedAt: true, expiresAt: true, revokedAt: true },
       orderBy: { createdAt: "desc" },
-    }),
-  ),
+      take: 500,
+    });
+    const creatorIds = [...new Set(keys.map((k) => k.createdById).filter((id): id is string => !!id))];
+    const creators = creatorIds.length
+      ? await ctx.prisma.user.findMany({ where: { id: { in: creatorIds } }, select: { id: true, email: true } })
+      : [];
+    const emails = new Map(creators.map((u) => [u.id, u.email]));
+    return keys.map(({ createdById, ...k }) => ({ ...k, createdBy: createdById ? (emails.get(createdById) ?? null) : null }));
+  }),
 
   create: manage.input(createInput).mutation(async ({ ctx, input }) => {
-    const generated = generateApiKey();
     const scopes = [...new Set(input.scopes)];
+    const refused = scopes.filter((s) => !grantable(ctx.user.isPlatformAdmin).includes(s));
+    if (refused.length) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Only platform administrators may grant the ${refused.join(", ")} scope.` });
+    }
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "The expiry must be in the future." });
+    }
+    const generated = generateApiKey();
     const key = await ctx.prisma.$transaction(async (tx) => {
       const row = await tx.apiKey.create({
         data: {
