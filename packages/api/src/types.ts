@@ -2,7 +2,7 @@
 // depends on the documented engine contract (docs/TEAM.md), not on engine internals;
 // the real `Engine` from @fanout/engine satisfies it.
 import type { CreateJobInput } from "@fanout/validators";
-import type { DeadLetterView, JobView, ListJobsFilter, Page, ResultRow, TaskView } from "@fanout/engine";
+import type { DeadLetterView, Engine, JobView, ListJobsFilter, Page, ResultRow, TaskView } from "@fanout/engine";
 import type { PrismaClient } from "@fanout/db";
 
 export type { DeadLetterView, JobView, ListJobsFilter, Page, ResultRow, TaskView };
@@ -12,19 +12,22 @@ export interface PageArgs {
   cursor?: string;
 }
 
-export interface ApiEngine {
+/** Job controls and the remote-worker protocol, exactly as the engine declares them. */
+type EngineControls = Pick<Engine, "pauseJob" | "resumeJob" | "deadLetterGroups" | "discardDeadLetters" | "remote">;
+
+export interface ApiEngine extends EngineControls {
   submitJob(
     tenantId: string,
     input: CreateJobInput,
     opts?: { idempotencyKey?: string; requestBytes?: number },
-  ): Promise<{ job: JobView; created: boolean }>;
+  ): Promise<{ job: JobView; created: boolean; headers?: Record<string, string> }>;
   getJob(tenantId: string, jobId: string): Promise<JobView>;
   listJobs(tenantId: string, filter: ListJobsFilter): Promise<Page<JobView>>;
   getResults(tenantId: string, jobId: string, page: PageArgs): Promise<Page<ResultRow>>;
   listTasks(tenantId: string, jobId: string, page: PageArgs): Promise<Page<TaskView>>;
   listDeadLetters(tenantId: string, jobId: string, page: PageArgs): Promise<Page<DeadLetterView>>;
   cancelJob(tenantId: string, jobId: string): Promise<JobView>;
-  redrive(tenantId: string, jobId: string): Promise<JobView>;
+  redrive(tenantId: string, jobId: string, filter?: { fingerprint?: string; indexes?: number[] }): Promise<JobView>;
   health(): Promise<{ postgres: boolean; redis: boolean }>;
 }
 

@@ -1,3 +1,6 @@
 export * from "./job";
 export * from "./errors";
+export * from "./remote";
+export * from "./controls";
+export * from "./responses";
 export * from "./dashboard";

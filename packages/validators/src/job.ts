@@ -9,6 +9,8 @@ const handlerName = z
   .min(1, "handler must not be empty")
   .max(100, "handler must be at most 100 characters")
   .regex(/^[A-Za-z0-9_.:-]+$/, "handler may contain only letters, digits, '_', '.', ':' and '-'");
+/** A handler (task type) name: built-in or registered by the tenant for its remote workers. */
+export const handlerNameSchema = handlerName;
 
 export const rangeInputSchema = z
   .object({

@@ -22,6 +22,8 @@ export interface RestDeps {
   authenticate?: Authenticator;
   /** Path prefix the handler is mounted at (default "/api/v1"). */
   basePath?: string;
+  /** FANOUT_SECRET_KEY (from @fanout/config): without it GET /webhooks/secret answers 503. */
+  secretKey?: string;
 }
 
 export type RestHandler = (req: Request) => Promise<Response>;
@@ -53,6 +55,8 @@ export function createRestHandler(deps: RestDeps): RestHandler {
         const allow = Object.keys(match.route.methods).join(", ");
         throw new FanoutError(405, "method_not_allowed", `${req.method} is not allowed here; use ${allow}.`, undefined, { allow });
       }
+      const ctx = { req, url, tenantId: "", jobId: "", engine: deps.engine, prisma: deps.prisma, maxBodyBytes, params: match.params, secretKey: deps.secretKey };
+      if (endpoint.scope === null) return await endpoint.run(ctx);
       const principal = await authenticate(req, auth);
       requireScope(principal, endpoint.scope);
       let jobId = "";
@@ -61,7 +65,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
         if (!jobIdSchema.safeParse(match.id).success) throw notFound();
         jobId = match.id.toLowerCase();
       }
-      return await endpoint.run({ req, url, tenantId: principal.tenantId, jobId, engine: deps.engine, maxBodyBytes });
+      return await endpoint.run({ ...ctx, tenantId: principal.tenantId, jobId });
     } catch (err) {
       if (isFanoutError(err)) {
         if (err.status >= 500) deps.logger.error({ err, method: req.method, path: url.pathname }, "REST request failed");

@@ -10,9 +10,15 @@ import {
 } from "@fanout/validators";
 import type { z } from "zod";
 import type { Scope } from "@fanout/auth";
+import { assertCallbackUrlAllowed } from "@fanout/webhooks";
 import { SCOPE_READ, SCOPE_WRITE } from "./auth";
 import { isJsonContentType, json, parseJsonBytes, readBodyCapped } from "./http";
-import type { ApiEngine } from "../types";
+import { HANDLER_ROUTES } from "./handlers";
+import { JOB_CONTROL_ROUTES, listDeadLetters, redrive } from "./job-controls";
+import { OPENAPI_ROUTES } from "./openapi-route";
+import { WEBHOOK_ROUTES } from "./webhooks";
+import { WORKER_ROUTES } from "./workers";
+import type { ApiEngine, Db } from "../types";
 
 export interface EndpointContext {
   req: Request;
@@ -21,16 +27,22 @@ export interface EndpointContext {
   /** The job id from the path, already checked to be a UUID. */
   jobId: string;
   engine: ApiEngine;
+  prisma: Db;
   maxBodyBytes: number;
+  /** Other ":name" path segments, decoded. */
+  params: Record<string, string>;
+  /** FANOUT_SECRET_KEY, when webhooks are configured. */
+  secretKey?: string;
 }
 
 export interface Endpoint {
-  scope: Scope;
+  /** null: public, no API key (the OpenAPI document). */
+  scope: Scope | null;
   run(ctx: EndpointContext): Promise<Response>;
 }
 
 export interface Route {
-  /** Segments after /api/v1; ":id" captures the job id. */
+  /** Segments after /api/v1; ":id" captures the job id, any other ":name" goes to params. */
   segments: string[];
   methods: Partial<Record<string, Endpoint>>;
 }
@@ -76,11 +88,19 @@ async function submit(ctx: EndpointContext): Promise<Response> {
     throw new FanoutError(400, "invalid_field", "The request body must be a JSON object describing the job.");
   }
   const input: CreateJobInput = parseWith(createJobSchema, body);
-  const { job, created } = await ctx.engine.submitJob(ctx.tenantId, input, {
+  if (input.callbackUrl) await checkCallbackUrl(ctx, input.callbackUrl);
+  const { job, created, headers } = await ctx.engine.submitJob(ctx.tenantId, input, {
     idempotencyKey: key,
     requestBytes: bytes.byteLength,
   });
-  return json(created ? 201 : 200, job, created ? { location: `/api/v1/jobs/${job.id}` } : undefined);
+  // The RateLimit headers tell well-behaved clients to slow down before they hit 429.
+  return json(created ? 201 : 200, job, { ...headers, ...(created ? { location: `/api/v1/jobs/${job.id}` } : {}) });
+}
+
+/** SSRF guard at submit: a literal private IP is refused now, not at delivery time. */
+async function checkCallbackUrl(ctx: EndpointContext, url: string): Promise<void> {
+  const t = await ctx.prisma.tenant.findUnique({ where: { id: ctx.tenantId }, select: { allowPrivateCallbacks: true } });
+  assertCallbackUrlAllowed(url, t?.allowPrivateCallbacks === true);
 }
 
 const page = (url: URL) => parseWith(pageQuerySchema, queryObject(url));
@@ -120,7 +140,7 @@ export const ROUTES: Route[] = [
   {
     segments: ["jobs", ":id", "dead-letters"],
     methods: {
-      GET: { scope: SCOPE_READ, run: async (c) => json(200, await c.engine.listDeadLetters(c.tenantId, c.jobId, page(c.url))) },
+      GET: listDeadLetters,
     },
   },
   {
@@ -132,14 +152,20 @@ export const ROUTES: Route[] = [
   {
     segments: ["jobs", ":id", "redrive"],
     methods: {
-      POST: { scope: SCOPE_WRITE, run: async (c) => json(200, await c.engine.redrive(c.tenantId, c.jobId)) },
+      POST: redrive,
     },
   },
+  ...JOB_CONTROL_ROUTES,
+  ...HANDLER_ROUTES,
+  ...WORKER_ROUTES,
+  ...WEBHOOK_ROUTES,
+  ...OPENAPI_ROUTES,
 ];
 
 export interface RouteMatch {
   route: Route;
   id?: string;
+  params: Record<string, string>;
 }
 
 /** Match path segments (after /api/v1) against the table; undefined when nothing matches. */
@@ -147,14 +173,19 @@ export function matchRoute(segments: string[]): RouteMatch | undefined {
   for (const route of ROUTES) {
     if (route.segments.length !== segments.length) continue;
     let id: string | undefined;
+    const params: Record<string, string> = {};
     const ok = route.segments.every((s, i) => {
       if (s === ":id") {
         id = segments[i];
         return true;
       }
+      if (s.startsWith(":")) {
+        params[s.slice(1)] = segments[i]!;
+        return true;
+      }
       return s === segments[i];
     });
-    if (ok) return { route, id };
+    if (ok) return { route, id, params };
   }
   return undefined;
 }
