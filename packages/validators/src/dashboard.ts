@@ -104,3 +104,11 @@ export const membershipSetSchema = z
     role: z.enum(ROLE_NAMES, { error: `role must be one of ${ROLE_NAMES.join(", ")}` }),
   })
   .strict();
+
+/** GET/PUT /api/v1/admin/tenants/{slug}/quota answer. */
+export const tenantQuotaSchema = quotaFieldsSchema
+  .extend({
+    tenant: z.object({ id: z.string().uuid(), slug: z.string(), name: z.string() }).strict(),
+    updatedAt: z.iso.datetime({ offset: true }).describe("ISO 8601 with milliseconds"),
+  })
+  .strict();

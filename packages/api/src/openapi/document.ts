@@ -65,7 +65,7 @@ function pathParameters(path: string): Json[] {
     in: "path",
     required: true,
     schema: name === "id" ? { type: "string", format: "uuid" } : { type: "string" },
-    description: name === "id" ? "Job id" : "Handler name",
+    description: name === "id" ? "Job id" : name === "slug" ? "Tenant slug" : "Handler name",
   }));
 }
 

@@ -9,7 +9,7 @@ import { z } from "zod";
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 export interface OperationSpec {
-  method: "get" | "post" | "delete";
+  method: "get" | "post" | "put" | "delete";
   /** Full path with {params}, e.g. /api/v1/jobs/{id}. */
   path: string;
   operationId: string;
@@ -38,6 +38,7 @@ export const REQUEST_SCHEMAS = {
   ReportRequest: v.reportRequestSchema,
   ReleaseRequest: v.releaseRequestSchema,
   DeadLetterFilter: v.deadLetterFilterSchema,
+  QuotaUpdate: v.quotaUpdateSchema,
 } as const;
 
 const DEAD_LETTER_PAGE = v.pageSchema(v.deadLetterViewSchema);
@@ -61,6 +62,7 @@ export const RESPONSE_SCHEMAS = {
   WebhookSecret: v.webhookSecretSchema,
   WebhookDeliveryPage: v.pageSchema(v.webhookDeliverySchema),
   Health: v.healthSchema,
+  TenantQuota: v.tenantQuotaSchema,
 } as const;
 
 const R = RESPONSE_SCHEMAS;
@@ -142,6 +144,17 @@ export const OPERATIONS: OperationSpec[] = [
   {
     method: "get", path: "/api/v1/webhooks/deliveries", operationId: "listWebhookDeliveries", tag: "Webhooks", scope: SCOPES.jobsRead, summary: "Webhook deliveries, newest first",
     query: v.webhookDeliveriesQuerySchema, success: { status: 200, description: "A page of deliveries.", schema: R.WebhookDeliveryPage }, errors: [400, ...AUTH],
+  },
+  {
+    method: "get", path: "/api/v1/admin/tenants/{slug}/quota", operationId: "getTenantQuota", tag: "Admin", scope: SCOPES.admin,
+    summary: "A tenant's quota", description: "Platform administration: any tenant, by slug. Only platform administrators can grant the admin scope.",
+    success: { status: 200, description: "The quota.", schema: R.TenantQuota }, errors: [...AUTH, 404],
+  },
+  {
+    method: "put", path: "/api/v1/admin/tenants/{slug}/quota", operationId: "updateTenantQuota", tag: "Admin", scope: SCOPES.admin,
+    summary: "Change a tenant's quota",
+    description: "Send only the fields to change. Validated on the merged quota (minPriority ≤ maxPriority), audit-logged with the key as actor, and enforced by the engine's next admission round and submit.",
+    body: { schema: v.quotaUpdateSchema, required: true }, success: { status: 200, description: "The quota after the change.", schema: R.TenantQuota }, errors: [...BODY, ...AUTH, 404],
   },
   { method: "get", path: "/api/v1/openapi.json", operationId: "getOpenApi", tag: "Meta", scope: null, summary: "This document", success: { status: 200, description: "OpenAPI 3.1 document.", schema: OPENAPI_DOC }, errors: [] },
   { method: "get", path: "/api/health", operationId: "health", tag: "Meta", scope: null, summary: "Liveness of Postgres and Redis", success: { status: 200, description: "Both answer (503 otherwise).", schema: R.Health }, errors: [503], errorSchema: R.Health },

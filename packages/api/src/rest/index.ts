@@ -65,7 +65,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
         if (!jobIdSchema.safeParse(match.id).success) throw notFound();
         jobId = match.id.toLowerCase();
       }
-      return await endpoint.run({ ...ctx, tenantId: principal.tenantId, jobId });
+      return await endpoint.run({ ...ctx, tenantId: principal.tenantId, jobId, keyId: principal.keyId });
     } catch (err) {
       if (isFanoutError(err)) {
         if (err.status >= 500) deps.logger.error({ err, method: req.method, path: url.pathname }, "REST request failed");

@@ -13,6 +13,7 @@ import type { Scope } from "@fanout/auth";
 import { assertCallbackUrlAllowed } from "@fanout/webhooks";
 import { SCOPE_READ, SCOPE_WRITE } from "./auth";
 import { isJsonContentType, json, parseJsonBytes, readBodyCapped } from "./http";
+import { ADMIN_ROUTES } from "./admin-quota";
 import { HANDLER_ROUTES } from "./handlers";
 import { JOB_CONTROL_ROUTES, listDeadLetters, redrive } from "./job-controls";
 import { OPENAPI_ROUTES } from "./openapi-route";
@@ -33,6 +34,8 @@ export interface EndpointContext {
   params: Record<string, string>;
   /** FANOUT_SECRET_KEY, when webhooks are configured. */
   secretKey?: string;
+  /** The API key's id once authenticated (audit entries name it as the actor). */
+  keyId?: string;
 }
 
 export interface Endpoint {
@@ -160,6 +163,7 @@ export const ROUTES: Route[] = [
   ...WORKER_ROUTES,
   ...WEBHOOK_ROUTES,
   ...OPENAPI_ROUTES,
+  ...ADMIN_ROUTES,
 ];
 
 export interface RouteMatch {
