@@ -82,3 +82,23 @@ describe("loadConfig", () => {
     expect(loadConfig("web", { NODE_ENV: "test" }).authSecret).toBe(DEV_AUTH_SECRET);
   });
 });
+
+describe("OAuth providers", () => {
+  it("turns GitHub sign-in on only when both variables are set", () => {
+    expect(loadConfig("web", {}).oauth).toEqual({});
+    const c = loadConfig("web", { GITHUB_ID: "Iv1.0123456789abcdef", GITHUB_SECRET: "s".repeat(40) });
+    expect(c.oauth.github).toEqual({ clientId: "Iv1.0123456789abcdef", clientSecret: "s".repeat(40) });
+  });
+
+  it("refuses half a configuration and never echoes the secret", () => {
+    expect(() => loadConfig("web", { GITHUB_ID: "Iv1.0123456789abcdef" })).toThrow(/GITHUB_SECRET is required when GITHUB_ID is set/);
+    try {
+      loadConfig("web", { GITHUB_SECRET: "short-secret" });
+      expect.unreachable();
+    } catch (e) {
+      const err = e as ConfigError;
+      expect(err.problems.map((p) => p.variable).sort()).toEqual(["GITHUB_ID", "GITHUB_SECRET"]);
+      expect(err.message).not.toContain("short-secret");
+    }
+  });
+});

@@ -31,6 +31,8 @@ export interface FanoutConfig {
   schedulerId?: string;
   /** FANOUT_SECRET_KEY: encrypts per-tenant webhook signing secrets at rest (AES-256-GCM). */
   secretKey: string;
+  /** Dashboard sign-in providers besides email + password; each is on only when fully configured. */
+  oauth: { github?: { clientId: string; clientSecret: string } };
 }
 
 export const DEV_AUTH_SECRET = "fanout-dev-secret-not-for-production";
@@ -64,9 +66,12 @@ const schema = z.object({
   FANOUT_SECRET_KEY: z.string().min(32, { error: "must be at least 32 characters (e.g. openssl rand -base64 32)" }).optional(),
   /** Worker/scheduler ops port (/metrics, /healthz, /readyz); 0 turns it off. */
   METRICS_PORT: int(0, 65535).default(0),
+  /** GitHub OAuth app for dashboard sign-in (both or neither). */
+  GITHUB_ID: z.string().regex(/^[A-Za-z0-9._-]{8,100}$/, { error: "must be a GitHub OAuth client id" }).optional(),
+  GITHUB_SECRET: z.string().min(20, { error: "must be a GitHub OAuth client secret (at least 20 characters)" }).optional(),
 });
 
-const SECRET_VARS = new Set(["DATABASE_URL", "REDIS_URL", "NEXTAUTH_SECRET", "FANOUT_SECRET_KEY"]);
+const SECRET_VARS = new Set(["DATABASE_URL", "REDIS_URL", "NEXTAUTH_SECRET", "FANOUT_SECRET_KEY", "GITHUB_SECRET"]);
 
 /** Thrown by loadConfig; `problems` lists every bad variable, and so does the message. */
 export class ConfigError extends Error {
@@ -104,6 +109,11 @@ export function loadConfig(kind: AppKind, env: Record<string, string | undefined
   if (nodeEnv === "production" && (kind === "web" || kind === "scheduler") && !input.FANOUT_SECRET_KEY) {
     problems.push({ variable: "FANOUT_SECRET_KEY", message: "is required in production (32+ random characters)" });
   }
+  // Half an OAuth configuration is a mistake, not "off": say which half is missing.
+  if (!!input.GITHUB_ID !== !!input.GITHUB_SECRET) {
+    const missing = input.GITHUB_ID ? "GITHUB_SECRET" : "GITHUB_ID";
+    problems.push({ variable: missing, message: `is required when ${missing === "GITHUB_ID" ? "GITHUB_SECRET" : "GITHUB_ID"} is set (GitHub sign-in needs both)` });
+  }
   if (problems.length || !parsed.success) throw new ConfigError(kind, problems);
   const e = parsed.data;
   return {
@@ -123,5 +133,6 @@ export function loadConfig(kind: AppKind, env: Record<string, string | undefined
     ...(e.WORKER_ID ? { workerId: e.WORKER_ID } : {}),
     ...(e.SCHEDULER_ID ? { schedulerId: e.SCHEDULER_ID } : {}),
     secretKey: e.FANOUT_SECRET_KEY ?? DEV_SECRET_KEY,
+    oauth: e.GITHUB_ID && e.GITHUB_SECRET ? { github: { clientId: e.GITHUB_ID, clientSecret: e.GITHUB_SECRET } } : {},
   };
 }
