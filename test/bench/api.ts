@@ -1,0 +1,123 @@
+// Scenario 5: POST /api/v1/jobs (10 items) against the real Next.js app, booted the way
+// `npm start` boots it (scripts/start.mjs: migrated + seeded database, web + scheduler +
+// workers) on a fresh database, queue prefix and port. autocannon measures sustained
+// requests/s and p99; baseline: the same load against a trivial Node http server.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+import { buildWeb, freePort, generate, setupDatabase, startSystem } from "../../scripts/start.mjs";
+import { createDatabase, deleteRedisKeys, dropDatabase, ensureServices } from "../../scripts/services.mjs";
+import { Supervisor } from "../../scripts/lib/procs.mjs";
+import { defer, scoped } from "./lib/cleanup";
+import { LOG_DIR, ROOT, spawnManaged } from "./lib/procs";
+import { fmt } from "./lib/stats";
+import { ge, le, type BenchContext, type Metric, type Scenario } from "./lib/types";
+
+const CONNECTIONS = 20;
+const BODY = JSON.stringify({ handler: "noop", input: { items: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] } });
+const SUBMIT_RATE = 1_000_000;
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  other: number;
+  errors: number;
+  statuses: Record<string, number>;
+}
+
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
+  const r = await autocannon({ url, method: "POST", headers: { "content-type": "application/json", ...headers }, body: BODY, connections: CONNECTIONS, duration: seconds });
+  const statuses = Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, (s as { count: number }).count]));
+  return { rps: r["2xx"] / r.duration, p50: r.latency.p50, p99: r.latency.p99, ok: r["2xx"], other: r.non2xx, errors: r.errors + r.timeouts, statuses };
+}
+
+/** Boots web + scheduler + workers like `npm start`; returns the base URL and the demo API key. */
+export async function bootSystem(ctx: BenchContext, res: { notes: string[] }) {
+  const sup = new Supervisor({ logDir: path.join(LOG_DIR, "api"), echo: "problems" });
+  defer("stop build", () => sup.stopAll());
+  const services = await ensureServices({ createDb: false, log: (m: string) => ctx.log(`[services] ${m}`) });
+  if (!fs.existsSync(path.join(ROOT, "packages/db/src/generated/prisma/client.ts"))) await generate(sup);
+  if (ctx.quick && !ctx.rebuild && fs.existsSync(path.join(ROOT, "apps/web/.next/BUILD_ID"))) {
+    res.notes.push("--quick reused the existing web build without checking it is current (a full run rebuilds when sources changed).");
+  } else {
+    await buildWeb(sup, { force: ctx.rebuild });
+  }
+  const id = crypto.randomBytes(4).toString("hex");
+  const db = new URL(services.databaseUrl);
+  db.pathname = `/fanout_bench_${id}`;
+  const databaseUrl = db.toString();
+  const queuePrefix = `fanout_bench_${id}`;
+  await createDatabase(databaseUrl);
+  defer(`drop database fanout_bench_${id}`, () => dropDatabase(databaseUrl));
+  defer(`redis keys *${queuePrefix}*`, () => deleteRedisKeys(services.redisUrl, `*${queuePrefix}*`));
+  defer("stop web, scheduler and workers", () => sup.stopAll());
+  const creds = await setupDatabase(sup, databaseUrl);
+  const c = new pg.Client({ connectionString: databaseUrl });
+  c.on("error", () => {}); // the database is dropped with FORCE at cleanup
+  await c.connect();
+  defer("pg client", () => c.end());
+  await c.query(`UPDATE quotas SET "submitRatePerSec" = $1::float8, "submitBurst" = $1::int`, [SUBMIT_RATE]);
+  const jobsCount = async () => Number((await c.query(`SELECT count(*)::int AS n FROM jobs`)).rows[0].n);
+  const port = await freePort();
+  let crashed = "";
+  const { baseURL } = await startSystem(sup, {
+    port,
+    databaseUrl,
+    redisUrl: services.redisUrl,
+    queuePrefix,
+    workers: ctx.apiWorkers,
+    // Profiles of web, scheduler and workers, written when they exit at cleanup.
+    env: ctx.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(ctx.cpuProfDir, "api")}` } : {},
+    onCrash: (name: string, code: number) => (crashed = `${name} exited (${code}):\n${sup.tail(name)}`),
+  });
+  return { baseURL, apiKey: creds.apiKey as string, jobsCount, crashed: () => crashed };
+}
+
+export const api: Scenario = {
+  id: 5,
+  key: "api",
+  title: "API: POST /api/v1/jobs with 10 items",
+  async run(ctx, res) {
+    const seconds = ctx.quick ? 5 : 10;
+    const rps: Metric = { name: "requests/s (2xx)", unit: "", decimals: 0, fanout: [], baseline: [], ratio: [], target: { on: "fanout", ...ge(1500, "≥ 1,500 req/s") } };
+    const p99: Metric = { name: "latency p99", unit: "ms", decimals: 1, fanout: [], baseline: [], ratio: [], target: { on: "fanout", ...le(50, "≤ 50 ms") } };
+    const p50: Metric = { name: "latency p50", unit: "ms", decimals: 1, fanout: [], baseline: [], ratio: [] };
+    res.metrics.push(rps, p99, p50);
+    res.notes.push(
+      `autocannon 8, ${CONNECTIONS} connections, ${seconds} s per run after a warm-up, body ${BODY.length} bytes (noop, 10 inline items), Authorization: Bearer <demo API key>. The app runs as npm start runs it (next start, NODE_ENV=production) with 1 scheduler and ${ctx.apiWorkers} worker process(es) working off the submitted jobs meanwhile, on a fresh database. The demo tenant's submit-rate quota is raised to ${SUBMIT_RATE.toLocaleString("en-US")}/s (burst ${SUBMIT_RATE.toLocaleString("en-US")}) for this scenario; the default of 50/s would answer 429. Only 2xx answers count towards requests/s. Baseline: the same load against a trivial Node http server (parse JSON, answer 201) in its own process.`,
+    );
+    const sys = await bootSystem(ctx, res);
+    const base = spawnManaged("http-baseline", "test/bench/http-baseline.ts", { ipc: true });
+    const { port } = await base.request<{ port: number }>("ready");
+    const auth = { authorization: `Bearer ${sys.apiKey}` };
+    const jobsUrl = `${sys.baseURL.replace("localhost", "127.0.0.1")}/api/v1/jobs`;
+    const baseUrl = `http://127.0.0.1:${port}/api/v1/jobs`;
+    const probe = await fetch(jobsUrl, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: BODY });
+    if (probe.status !== 201) throw new Error(`POST /api/v1/jobs answered ${probe.status}: ${(await probe.text()).slice(0, 300)}`);
+    await load(jobsUrl, auth, 3); // warm-up: Next compiles routes and fills its pools on first use
+    await load(baseUrl, {}, 1);
+    for (let i = 1; i <= ctx.runs; i++) {
+      const before = await sys.jobsCount();
+      const b = await scoped(() => load(baseUrl, {}, seconds));
+      const f = await scoped(() => load(jobsUrl, auth, seconds));
+      const created = (await sys.jobsCount()) - before;
+      if (sys.crashed()) throw new Error(sys.crashed());
+      rps.fanout.push(f.rps);
+      rps.baseline!.push(b.rps);
+      rps.ratio!.push(f.rps / b.rps);
+      p99.fanout.push(f.p99);
+      p99.baseline!.push(b.p99);
+      p99.ratio!.push(f.p99 / Math.max(b.p99, 0.5));
+      p50.fanout.push(f.p50);
+      p50.baseline!.push(b.p50);
+      p50.ratio!.push(f.p50 / Math.max(b.p50, 0.5));
+      res.details.push({ run: i, fanout: { ...f, jobsCreated: created }, baseline: b });
+      ctx.log(`run ${i}: Fanout ${fmt(f.rps, 0)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms (${f.ok} × 2xx, ${f.other} other, ${f.errors} errors; ${created} jobs stored); trivial server ${fmt(b.rps, 0)} req/s, p99 ${b.p99} ms`);
+      if (f.other || f.errors) res.notes.push(`Run ${i}: ${f.other} non-2xx answers (${JSON.stringify(f.statuses)}) and ${f.errors} errors/timeouts.`);
+    }
+  },
+};

@@ -1,0 +1,83 @@
+// Scenario 1: no-op throughput with one item per task. Fanout: one job of N single-item tasks
+// (chunkSize 1, handler noop) run by 1 scheduler + W worker processes; raw BullMQ: addBulk of N
+// jobs and one Worker process with the same total concurrency. Both are timed from the first
+// submit/add call to the last completion, with their workers already running and idle.
+import { scoped } from "./lib/cleanup";
+import { startBaseline } from "./lib/bullmq";
+import { fanoutEnv, rowDelta, rowStats, settledRowStats, startCluster } from "./lib/fanout";
+import { commandDelta, commandStats, redisClient } from "./lib/redis";
+import { fmt, sleep } from "./lib/stats";
+import { ge, type BenchContext, type Metric, type Scenario } from "./lib/types";
+
+async function baselineRun(n: number, concurrency: number) {
+  const b = await startBaseline(concurrency);
+  await sleep(200);
+  const done = await b.expect("noop", n);
+  const redis = redisClient();
+  const cmdBefore = await commandStats(redis);
+  const t0 = Date.now();
+  await b.addMany("noop", n);
+  const end = await done();
+  const cmd = commandDelta(cmdBefore, await commandStats(redis));
+  return { rate: n / ((end - t0) / 1000), redisCalls: cmd.reduce((a, c) => a + c.calls, 0) / n, commands: cmd };
+}
+
+async function fanoutRun(ctx: BenchContext, n: number) {
+  const env = await fanoutEnv();
+  const tenant = await env.newTenant();
+  const cluster = await startCluster(env, { workers: ctx.workers, concurrency: ctx.concurrency, cpuProfDir: ctx.cpuProfDir });
+  await sleep(300);
+  const before = await rowStats(env.db.url);
+  const cmdBefore = await commandStats(env.redis);
+  const t0 = Date.now();
+  const jobId = await env.submit(tenant, { name: "throughput", handler: "noop", input: { range: { from: 0, to: n } }, chunkSize: 1 });
+  const job = await env.waitFinished(jobId, 15 * 60_000, 20);
+  const cmd = commandDelta(cmdBefore, await commandStats(env.redis));
+  if (job.status !== "succeeded" || job.itemsSucceeded !== n) throw new Error(`job ended ${job.status} with ${job.itemsSucceeded}/${n} items`);
+  // Stop everything that wrote so every backend flushes its statistics before we read them.
+  await cluster.stop();
+  await env.closeEngine();
+  const rows = rowDelta(before, await settledRowStats(env.db.url));
+  return {
+    rate: n / ((job.finishedAt! - t0) / 1000),
+    submitToStartMs: job.startedAt! - t0,
+    rowsPerTask: rows.total / n,
+    commitsPerTask: rows.commits / n,
+    rowsByTable: rows.tables,
+    redisCalls: cmd.reduce((a, c) => a + c.calls, 0) / n,
+    commands: cmd,
+  };
+}
+
+export const throughput: Scenario = {
+  id: 1,
+  key: "throughput",
+  title: "No-op throughput, one item per task",
+  async run(ctx, res) {
+    const n = ctx.quick ? 3000 : 20_000;
+    const slots = ctx.workers * ctx.concurrency;
+    const rate: Metric = { name: "tasks/s", unit: "", decimals: 0, fanout: [], baseline: [], ratio: [], target: { on: "ratio", ...ge(0.5, "≥ 0.5×") } };
+    const rows: Metric = { name: "Postgres rows written per task", unit: "", decimals: 1, fanout: [] };
+    const commits: Metric = { name: "Postgres commits per task", unit: "", decimals: 1, fanout: [] };
+    const redis: Metric = { name: "Redis commands per task (server-wide)", unit: "", decimals: 1, fanout: [], baseline: [] };
+    res.metrics.push(rate, rows, commits, redis);
+    res.notes.push(
+      `N = ${n.toLocaleString("en-US")} tasks per run. Fanout: one range job with chunkSize 1 (N tasks), 1 scheduler + ${ctx.workers} worker processes × concurrency ${ctx.concurrency}, tenant maxConcurrent 1000; timed from submitJob to the job's finishedAt. Baseline: raw BullMQ 6 addBulk (batches of 5,000) + one Worker process, concurrency ${slots}, no-op processor, removeOnComplete; timed from the first addBulk to the N-th "completed".`,
+      "Rows written = pg_stat_user_tables n_tup_ins + n_tup_upd on the run's own database, read after every process that wrote to it exited (so their statistics were flushed); commits = pg_stat_database xact_commit. Redis commands are INFO commandstats deltas of the whole shared server, so other users' traffic inflates them.",
+    );
+    ctx.shared.bullRate = rate.baseline;
+    for (let i = 1; i <= ctx.runs; i++) {
+      const b = await scoped(() => baselineRun(n, slots));
+      const f = await scoped(() => fanoutRun(ctx, n));
+      rate.baseline!.push(b.rate);
+      rate.fanout.push(f.rate);
+      rate.ratio!.push(f.rate / b.rate);
+      rows.fanout.push(f.rowsPerTask);
+      commits.fanout.push(f.commitsPerTask);
+      redis.fanout.push(f.redisCalls);
+      redis.baseline!.push(b.redisCalls);
+      res.details.push({ run: i, fanout: f, baseline: b });
+      ctx.log(`run ${i}: Fanout ${fmt(f.rate, 0)} tasks/s, BullMQ ${fmt(b.rate, 0)} jobs/s, ratio ${(f.rate / b.rate).toFixed(2)}; ${f.rowsPerTask.toFixed(1)} rows and ${f.commitsPerTask.toFixed(1)} commits per task`);
+    }
+  },
+};
