@@ -4,10 +4,17 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 const exclude = [...configDefaults.exclude, "**/.next/**", "**/.turbo/**", "**/.data/**", "test/e2e/**"];
 
+// "@fanout/source": publishable workspace packages (@fanout/sdk) point this condition at
+// their TypeScript source, so tests run them without a build; published, they serve dist/.
+// (Vitest's own defaults for Node, minus "module", which would pick ESM builds Node cannot load.)
+const conditions = ["@fanout/source", "node", "development|production"];
+
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { conditions },
+        ssr: { resolve: { conditions } },
         test: {
           name: "unit",
           include: ["packages/**/*.test.ts", "apps/**/*.test.ts"],
@@ -17,6 +24,8 @@ export default defineConfig({
         },
       },
       {
+        resolve: { conditions },
+        ssr: { resolve: { conditions } },
         test: {
           name: "integration",
           include: ["**/*.integration.test.ts"],

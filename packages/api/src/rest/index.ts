@@ -10,6 +10,7 @@ import { matchRoute } from "./routes";
 import type { ApiEngine, ApiLogger, Db } from "../types";
 
 export { DEFAULT_MAX_BODY_BYTES } from "./http";
+export { toNodeListener } from "./node-adapter";
 export { SCOPE_READ, SCOPE_WRITE, type ApiPrincipal, type Authenticator } from "./auth";
 
 export interface RestDeps {
