@@ -12,32 +12,52 @@ export interface AdmittedTask {
   admits: number;
 }
 
-/** BullMQ entries carry only the task's reference; the worker reads the rest when it claims. */
-export async function enqueue(queue: Queue, tasks: AdmittedTask[]): Promise<void> {
+/**
+ * BullMQ entries carry only the task's reference; the worker reads the rest when it
+ * claims. A tenant below its fair share gets BullMQ priority 1 and one at or above it
+ * priority 2, so a newcomer's task does not queue behind the tasks a flooding tenant
+ * already has waiting in Redis.
+ */
+export async function enqueue(queue: Queue, tasks: (AdmittedTask & { bullPriority?: number })[]): Promise<void> {
   if (tasks.length === 0) return;
   await queue.addBulk(
     tasks.map((t) => ({
       name: "task",
       data: { j: t.jobId, s: t.seq, a: t.admits },
-      opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), removeOnComplete: true, removeOnFail: true },
+      opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), removeOnComplete: true, removeOnFail: true, ...(t.bullPriority ? { priority: t.bullPriority } : {}) },
     })),
   );
 }
 
-const READY = `(t.status = 'pending' OR (t.status = 'backoff' AND t."runAfter" <= now())) AND ${ORDERING_CLEAR}`;
-
-async function tenantDemand(ctx: EngineContext, pool: string): Promise<TenantDemand[]> {
-  const rows = await ctx.prisma.$queryRawUnsafe<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }[]>(
-    `SELECT s."tenantId", s.inflight::int, s.ready::int, q.weight, q."maxConcurrent"
-     FROM (SELECT t."tenantId",
-                  count(*) FILTER (WHERE t.status IN ('queued', 'running')) AS inflight,
-                  count(*) FILTER (WHERE ${READY} AND NOT j.paused AND j.status IN ('queued', 'running')) AS ready
-           FROM tasks t JOIN jobs j ON j.id = t."jobId"
-           WHERE t.pool = $1 AND t.status IN ('pending', 'queued', 'running', 'backoff')
-           GROUP BY t."tenantId") s
-     LEFT JOIN quotas q ON q."tenantId" = s."tenantId"
-     JOIN tenants tn ON tn.id = s."tenantId" AND tn.status = 'active' AND NOT tn.paused`,
+/** Tasks whose retry backoff is over become pending again, so admission reads only pending tasks in index order. */
+async function promoteDueRetries(ctx: EngineContext, pool: string): Promise<void> {
+  await ctx.prisma.$executeRawUnsafe(
+    `UPDATE tasks SET status = 'pending', "runAfter" = NULL WHERE status = 'backoff' AND "runAfter" <= now() AND pool = $1`,
     pool,
+  );
+}
+
+const READY = `t.status = 'pending' AND ${ORDERING_CLEAR}`;
+
+/**
+ * Per tenant with live jobs: its in-flight tasks and its ready tasks, counted only up to
+ * `cap` (nobody can be granted more than the free capacity). Every count is a bounded
+ * range scan of the (tenantId, pool, status, …) index, so a tenant flooding 100,000
+ * tasks costs this query no more than a tenant with ten.
+ */
+async function tenantDemand(ctx: EngineContext, pool: string, cap: number): Promise<TenantDemand[]> {
+  const rows = await ctx.prisma.$queryRawUnsafe<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }[]>(
+    `SELECT tn.id AS "tenantId", q.weight, q."maxConcurrent",
+            (SELECT count(*) FROM tasks t WHERE t."tenantId" = tn.id AND t.pool = $1 AND t.status IN ('queued', 'running'))::int AS inflight,
+            (SELECT count(*) FROM (
+               SELECT 1 FROM tasks t JOIN jobs j ON j.id = t."jobId"
+               WHERE t."tenantId" = tn.id AND t.pool = $1 AND ${READY} AND j.status IN ('queued', 'running') AND NOT j.paused
+               LIMIT $2) r)::int AS ready
+     FROM tenants tn LEFT JOIN quotas q ON q."tenantId" = tn.id
+     WHERE tn.status = 'active' AND NOT tn.paused
+       AND EXISTS (SELECT 1 FROM jobs j WHERE j."tenantId" = tn.id AND j.status IN ('queued', 'running'))`,
+    pool,
+    Math.max(1, cap),
   );
   return rows.map((r) => ({
     tenantId: r.tenantId,
@@ -48,22 +68,30 @@ async function tenantDemand(ctx: EngineContext, pool: string): Promise<TenantDem
   }));
 }
 
+/** Which tenants are below their weighted share of the pool (BullMQ priority 1 vs 2). */
+function belowShare(demand: TenantDemand[], capacity: number): Set<string> {
+  const active = demand.filter((t) => t.inflight > 0 || t.ready > 0);
+  const total = active.reduce((w, t) => w + t.weight, 0);
+  return new Set(active.filter((t) => t.inflight < (capacity * t.weight) / total).map((t) => t.tenantId));
+}
+
 /**
  * One admission round for a pool: work out each tenant's grant, then move that many of
  * its ready tasks (priority, then FIFO) to queued and hand them to BullMQ. The Postgres
  * update commits first; if the enqueue is lost, the reconciler re-adds the same ids.
  */
 export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, capacity: number): Promise<number> {
-  const demand = await tenantDemand(ctx, pool);
+  await promoteDueRetries(ctx, pool);
+  const demand = await tenantDemand(ctx, pool, capacity);
   const inflight = demand.reduce((n, t) => n + t.inflight, 0);
   const grants = allocateSlots(demand, capacity - inflight);
   if (grants.size === 0) return 0;
-  const admitted = await ctx.prisma.$queryRawUnsafe<AdmittedTask[]>(
+  const admitted = await ctx.prisma.$queryRawUnsafe<(AdmittedTask & { tenantId: string })[]>(
     `WITH alloc AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS a(tenant, n)),
      picked AS (
        SELECT p."jobId", p.seq FROM alloc, LATERAL (
          SELECT t."jobId", t.seq FROM tasks t JOIN jobs j ON j.id = t."jobId"
-         WHERE t.pool = $1 AND t."tenantId" = alloc.tenant AND ${READY}
+         WHERE t."tenantId" = alloc.tenant AND t.pool = $1 AND ${READY}
            AND j.status IN ('queued', 'running') AND NOT j.paused
          ORDER BY t.priority DESC, t."createdAt", t."jobId", t.seq
          LIMIT alloc.n FOR UPDATE OF t SKIP LOCKED) p
@@ -71,7 +99,7 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
      UPDATE tasks SET status = 'queued', admits = tasks.admits + 1, "runAfter" = NULL,
        "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
      FROM picked WHERE tasks."jobId" = picked."jobId" AND tasks.seq = picked.seq
-     RETURNING tasks."jobId", tasks.seq, tasks.admits`,
+     RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks."tenantId"`,
     pool,
     [...grants.keys()],
     [...grants.values()],
@@ -81,7 +109,11 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
   if (isRemotePool(pool)) {
     if (admitted.length > 0) await ctx.redis.publish(ctx.channels.pool(pool), String(admitted.length));
   } else {
-    await enqueue(queue, admitted);
+    // Always prioritised: BullMQ serves its plain wait list before prioritised jobs, so
+    // unprioritised tasks admitted while a tenant was alone would still queue ahead of a
+    // newcomer's.
+    const below = belowShare(demand, capacity);
+    await enqueue(queue, admitted.map((t) => ({ ...t, bullPriority: below.has(t.tenantId) ? 1 : 2 })));
   }
   ctx.metrics.admissions.inc({ pool }, admitted.length);
   return admitted.length;

@@ -38,7 +38,7 @@ export function registerClusterGauges(ctx: EngineContext, metrics: EngineMetrics
                 count(*) FILTER (WHERE t.status IN ('queued', 'running'))::int AS inflight,
                 coalesce(sum(CASE WHEN cardinality(t."pendingIdx") = 0 THEN t."itemCount" ELSE cardinality(t."pendingIdx") END)
                   FILTER (WHERE t.status IN ('pending', 'queued', 'backoff')), 0)::float8 AS ready_items
-         FROM tasks t JOIN tenants tn ON tn.id = t."tenantId"
+         FROM tasks t JOIN tenants tn ON tn.id = t."tenantId" JOIN jobs j ON j.id = t."jobId" AND j.status IN ('queued', 'running')
          WHERE t.status IN ('pending', 'queued', 'running', 'backoff') GROUP BY t.pool, tn.slug`,
       ),
       ctx.prisma.workerHeartbeat.findMany(),

@@ -26,7 +26,8 @@ export type CommitOutcome = { committed: false } | { committed: true; jobStatus:
 
 /**
  * First-writer-wins, for a batch of task runs in one statement. A task row is updated
- * only while it is still running under the attempt its worker claimed; results,
+ * only while it is still running under the attempt its worker claimed and its job is
+ * live (a cancelled job records nothing more); results,
  * failures, dead letters and job counters are written in the same statement, so they
  * exist exactly when the fenced update won. Job rows are locked first, in id order
  * (the one-time filter runs before any task row is touched): jobs before tasks is
@@ -46,6 +47,7 @@ fenced AS (
   FROM e
   WHERE (SELECT count(*) FROM lockj) >= 0
     AND tasks."jobId" = e.j AND tasks.seq = e.s AND tasks.attempt = e.a AND tasks.status = 'running'
+    AND EXISTS (SELECT 1 FROM jobs jj WHERE jj.id = e.j AND jj.status IN ('queued', 'running'))
   RETURNING tasks."jobId", tasks.seq, tasks."tenantId", tasks.runs
 ), fe AS (
   SELECT e.*, f."tenantId" AS tenant, f.runs AS new_runs FROM fenced f JOIN e ON e.j = f."jobId" AND e.s = f.seq

@@ -2,13 +2,16 @@ import { FanoutError } from "@fanout/validators";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { findJob } from "./queries";
 
-const ACTIVE_TASK = `('pending', 'queued', 'running', 'backoff')`;
+/** Tasks that may be in Redis or in a worker's hands; pending ones are swept later. */
+const IN_FLIGHT_TASK = `('queued', 'running', 'backoff')`;
 
 /**
  * Cancel locks the job row first, then its tasks: the jobs-before-tasks order every
- * statement taking both follows, so it cannot deadlock with a commit. Cancelled tasks
- * fail every later claim and fence out running commits; the broadcast aborts handlers
- * that are running right now.
+ * statement taking both follows, so it cannot deadlock with a commit. It costs O(in
+ * flight), not O(job): the job's status alone stops admission, claims and commits; the
+ * tasks that may be in Redis or in a worker's hands are cancelled here, and the
+ * reconciler sweeps the never-admitted pending ones later. The broadcast aborts
+ * handlers that are running right now.
  */
 export async function cancelJob(ctx: EngineContext, tenantId: string, jobId: string): Promise<void> {
   const job = await findJob(ctx.prisma, tenantId, jobId);
@@ -17,7 +20,7 @@ export async function cancelJob(ctx: EngineContext, tenantId: string, jobId: str
     ctx.prisma.$queryRawUnsafe(`SELECT id FROM jobs WHERE id = $1::uuid AND "tenantId" = $2::uuid FOR UPDATE`, jobId, tenantId),
     ctx.prisma.$executeRawUnsafe(
       `UPDATE tasks SET status = 'cancelled', "leaseUntil" = NULL, "finishedAt" = now()
-       WHERE "jobId" = $1::uuid AND "tenantId" = $2::uuid AND status IN ${ACTIVE_TASK}`,
+       WHERE "jobId" = $1::uuid AND "tenantId" = $2::uuid AND status IN ${IN_FLIGHT_TASK}`,
       jobId,
       tenantId,
     ),

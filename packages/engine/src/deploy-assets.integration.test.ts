@@ -15,7 +15,7 @@ beforeAll(async () => {
   h.engine.metrics.enableClusterGauges();
   await h.engine.metrics.text(); // runs the scrape-time collectors once
   const names = (await h.engine.metrics.registry.getMetricsAsJSON()).flatMap((m) =>
-    m.type === "histogram" ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name],
+    String(m.type) === "histogram" ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name],
   );
   exported = new Set(names);
 });

@@ -102,7 +102,9 @@ describe("engine end to end", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await recordedIndexes(h, job.id)).toHaveLength(snapshot.length);
     expect(snapshot.length).toBeLessThan(400);
-    expect(await h.db.prisma.task.count({ where: { jobId: job.id, status: { in: ["pending", "queued", "running", "backoff"] } } })).toBe(0);
+    expect(await h.db.prisma.task.count({ where: { jobId: job.id, status: { in: ["queued", "running", "backoff"] } } })).toBe(0);
+    // Never-admitted tasks are swept to cancelled by the reconciler, in bounded batches.
+    await waitFor(() => h.db.prisma.task.count({ where: { jobId: job.id, status: "pending" } }), (n) => n === 0, 10_000);
   });
 
   it("answers 404 for another tenant's job on every read and write", async () => {

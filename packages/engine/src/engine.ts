@@ -15,6 +15,7 @@ import { createScheduler, type SchedulerHandle, type SchedulerOptions } from "./
 import { createRemoteWorkers, registerRemoteHandler, type LeasedTask, type LeaseRequest, type ItemReport, type RemoteHandlerInput } from "./remote";
 import { submitJob, type SubmitOptions } from "./submit";
 import type { DeadLetterView, JobView, ListJobsFilter, Logger, Page, ResultRow, TaskView } from "./types";
+import { contextFrom, SpanKind, traceparentOf, withSpan } from "./tracing";
 import { toJobView } from "./views";
 import { explainWait } from "./waiting";
 import { createTaskWorker, type WorkerHandle, type WorkerOptions } from "./worker";
@@ -108,7 +109,13 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
 
   return {
     async submitJob(tenantId, input, submitOpts) {
-      const { jobId, created, headers, pool } = await submitJob(ctx, tenantId, input, submitOpts);
+      const parent = contextFrom(submitOpts?.traceparent);
+      const attrs = { "fanout.tenant_id": tenantId, "fanout.handler": input.handler };
+      const { jobId, created, headers, pool } = await withSpan("fanout.job.submit", SpanKind.PRODUCER, parent, attrs, async (span) => {
+        const out = await submitJob(ctx, tenantId, input, { ...submitOpts, traceparent: traceparentOf(span) ?? undefined });
+        span.setAttribute("fanout.job_id", out.jobId);
+        return out;
+      });
       if (created) {
         wakeScheduler(ctx, pool ?? "default");
         announceJob(ctx, jobId, "queued");

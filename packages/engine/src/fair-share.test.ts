@@ -30,7 +30,13 @@ describe("allocateSlots", () => {
     expect(g.get("b")).toBe(4);
   });
 
-  it("grants nothing when there is no free capacity", () => {
-    expect(allocateSlots([tenant("a", 1)], 0).size).toBe(0);
+  it("grants nothing when there is no free capacity and everyone already runs something", () => {
+    expect(allocateSlots([tenant("a", 1, { inflight: 4 })], 0).size).toBe(0);
+  });
+
+  it("gives a tenant with nothing in flight a foothold of one task even in a full pool", () => {
+    const g = allocateSlots([tenant("flood", 1, { inflight: 32 }), tenant("newcomer", 1, { ready: 5 })], 0);
+    expect(g.get("newcomer")).toBe(1);
+    expect(g.get("flood")).toBeUndefined();
   });
 });

@@ -17,7 +17,17 @@ export interface TenantDemand {
  */
 export function allocateSlots(tenants: TenantDemand[], free: number): Map<string, number> {
   const grants = new Map<string, number>();
-  const live = tenants.filter((t) => t.weight > 0 && t.ready > 0 && t.inflight < t.maxConcurrent);
+  // Foothold: a tenant with nothing in flight gets one task even when the pool is full.
+  // The pool overshoots by at most one task per idle tenant, and that task (BullMQ
+  // priority 1) is the next one any worker takes: a newcomer never waits for a flood
+  // to drain before it is even admitted.
+  for (const t of tenants) {
+    if (t.inflight === 0 && t.ready > 0 && t.weight > 0 && t.maxConcurrent > 0) {
+      grants.set(t.tenantId, 1);
+      free--;
+    }
+  }
+  const live = tenants.filter((t) => t.weight > 0 && t.ready > (grants.get(t.tenantId) ?? 0) && t.inflight + (grants.get(t.tenantId) ?? 0) < t.maxConcurrent);
   let left = Math.max(0, Math.floor(free));
   while (left > 0 && live.length > 0) {
     let best = -1;

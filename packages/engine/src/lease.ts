@@ -10,7 +10,7 @@ const CLAIM_SQL = `
 WITH refs AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[]) AS r(j, s, a)),
 t AS (
   SELECT t."jobId", t.seq, j.status AS "jobStatus", j.handler, j."inputKind", j."rangeFrom", j."timeoutMs",
-         j."maxAttempts", j."backoffBaseMs", j."backoffMaxMs"
+         j."maxAttempts", j."backoffBaseMs", j."backoffMaxMs", j.traceparent
   FROM tasks t JOIN refs r ON t."jobId" = r.j AND t.seq = r.s AND t.admits = r.a
   JOIN jobs j ON j.id = t."jobId"
   WHERE t.status IN ('queued', 'running') AND j.status IN ('queued', 'running')
@@ -23,7 +23,7 @@ UPDATE tasks SET status = 'running', attempt = tasks.attempt + 1, "workerId" = $
 FROM t WHERE tasks."jobId" = t."jobId" AND tasks.seq = t.seq
 RETURNING tasks."jobId", tasks.seq, tasks.attempt, tasks.items, tasks."firstIndex", tasks."itemCount", tasks."pendingIdx",
   tasks.runs, tasks."tenantId", tasks."createdAt", t."jobStatus", t.handler, t."inputKind", t."rangeFrom", t."timeoutMs",
-  t."maxAttempts", t."backoffBaseMs", t."backoffMaxMs"`;
+  t."maxAttempts", t."backoffBaseMs", t."backoffMaxMs", t.traceparent`;
 
 export interface TaskRef {
   jobId: string;
@@ -52,6 +52,8 @@ export interface ClaimedTask {
   tenantId: string;
   createdAt: Date;
   jobStatus: string;
+  /** The job's trace, continued by the run's span. */
+  traceparent?: string | null;
 }
 
 /** Claims many tasks in one statement; answers per ref (null: stale, cancelled or done). */

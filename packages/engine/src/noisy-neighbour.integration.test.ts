@@ -5,9 +5,10 @@
 // by the submit transaction), so neither client scheduling nor clock skew enters.
 //
 // The engine runs as deployed: the default scheduler (two in-flight tasks per slot, so
-// workers never idle between rounds) and in-process workers. A's items sleep FLOOD_ITEM_MS:
-// a slot frees every FLOOD_ITEM_MS / slots on average, which is what a newcomer must wait
-// for, since running tasks are never pre-empted.
+// workers never idle between rounds) and in-process workers. A's items sleep 200 ms: the 16
+// slots are a real bottleneck (A could use 80 tasks/s), yet with no pre-emption a newcomer
+// waits only ~200/16 ≈ 12 ms on average for a slot to free, so what dominates B's latency
+// is the engine's own path: wake-up, admission round, BullMQ hand-off and claim.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, isFinished, waitFor, type Harness } from "./testing/harness";
 
@@ -79,7 +80,7 @@ describe("a flooding tenant does not delay another tenant's new jobs", () => {
         `B start latency (ms) over ${B_JOBS} jobs: p50 ${pct(sorted, 50).toFixed(0)}, p90 ${pct(sorted, 90).toFixed(0)}, max ${sorted.at(-1)!.toFixed(0)}; ` +
         `all: ${latencies.map((l) => l.toFixed(0)).join(", ")}; A running after each: ${aRunning.join(", ")}`,
     );
-    expect(sorted.at(-1)!).toBeLessThan(LIMIT_MS);
+    expect(sorted.at(-1)!, `B start latencies (ms): ${latencies.map((l) => l.toFixed(0)).join(", ")}`).toBeLessThan(LIMIT_MS);
     expect(await h.db.prisma.task.count({ where: { jobId: flood.id, status: { in: ["pending", "queued", "running"] } } })).toBe(0);
   }, 120_000);
 });

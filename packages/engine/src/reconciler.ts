@@ -48,6 +48,17 @@ async function reEnqueueMissing(ctx: EngineContext, queues: (pool: string) => Qu
   return missing.length;
 }
 
+/** Pending tasks of cancelled jobs never run (admission skips them); mark them, in bounded batches. */
+async function sweepCancelled(ctx: EngineContext): Promise<number> {
+  return ctx.prisma.$executeRawUnsafe(
+    `UPDATE tasks SET status = 'cancelled', "finishedAt" = now()
+     WHERE ("jobId", seq) IN (
+       SELECT t."jobId", t.seq FROM jobs j JOIN tasks t ON t."jobId" = j.id AND t.status = 'pending'
+       WHERE j.status = 'cancelled' AND j."finishedAt" > now() - interval '7 days'
+       LIMIT 5000)`,
+  );
+}
+
 export interface ReconcileReport {
   lapsed: number;
   missing: number;
@@ -60,6 +71,7 @@ export async function reconcile(ctx: EngineContext, queues: (pool: string) => Qu
     else await enqueue(queues(pool), tasks);
   }
   const missing = await reEnqueueMissing(ctx, queues);
+  await sweepCancelled(ctx);
   ctx.metrics.leaseExpiries.inc(lapsed.length);
   ctx.metrics.reconcilerRepairs.inc({ kind: "lapsed_lease" }, lapsed.length);
   ctx.metrics.reconcilerRepairs.inc({ kind: "missing_in_redis" }, missing);

@@ -13,6 +13,8 @@ import { remotePool } from "./remote";
 export interface SubmitOptions {
   idempotencyKey?: string;
   requestBytes?: number;
+  /** W3C traceparent to continue: the job's trace follows its tasks to the handler. */
+  traceparent?: string;
 }
 
 export interface SubmitOutcome {
@@ -116,8 +118,8 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
     async (tx) => {
       const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
         `INSERT INTO jobs ("id","tenantId","name","handler","pool","inputKind","rangeFrom","rangeTo","totalItems","chunkSize","taskCount",
-           "priority","maxAttempts","timeoutMs","backoffBaseMs","backoffMaxMs","orderingKey","labels","idempotencyKey","requestHash","callbackUrl")
-         VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, $5, $6::bigint, $7::bigint, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20)
+           "priority","maxAttempts","timeoutMs","backoffBaseMs","backoffMaxMs","orderingKey","labels","idempotencyKey","requestHash","callbackUrl","traceparent")
+         VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, $5, $6::bigint, $7::bigint, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20, $21)
          ON CONFLICT ("tenantId","idempotencyKey") DO NOTHING
          RETURNING id`,
         tenantId,
@@ -140,6 +142,7 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
         opts.idempotencyKey ?? null,
         hash,
         input.callbackUrl ?? null,
+        opts.traceparent ?? null,
       );
       if (inserted.length === 0) {
         const original = await tx.job.findUnique({

@@ -10,6 +10,8 @@ import { queueName } from "./keys";
 import { HandlerTimings } from "./handler-stats";
 import { claimTasks, renewLeases, type ClaimedTask, type TaskRef as ClaimRef } from "./lease";
 import { runTask } from "./run-task";
+import { contextFrom, SpanKind, withSpan } from "./tracing";
+import type { Span } from "@opentelemetry/api";
 
 export interface WorkerOptions {
   id?: string;
@@ -43,6 +45,16 @@ interface Held {
   ctl: AbortController;
 }
 
+const spanAttributes = (t: ClaimedTask, workerId: string) => ({
+  "fanout.job_id": t.jobId,
+  "fanout.task_seq": t.seq,
+  "fanout.attempt": t.attempt,
+  "fanout.tenant_id": t.tenantId,
+  "fanout.handler": t.handler,
+  "fanout.items": t.n,
+  "fanout.worker_id": workerId,
+});
+
 /** A task whose handler this worker lacks fails item by item, so retries and dead letters apply. */
 const missingHandler = (name: string) => () => {
   throw new Error(`no handler "${name}" is registered on this worker`);
@@ -65,38 +77,17 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   let beat: NodeJS.Timeout | undefined;
 
   async function processTask(bull: BullJob<TaskRef>): Promise<void> {
-    const ref = { jobId: bull.data.j, seq: bull.data.s, admits: bull.data.a };
-    const task = await claims.submit(ref);
+    const task = await claims.submit({ jobId: bull.data.j, seq: bull.data.s, admits: bull.data.a });
     if (!task) return; // stale delivery: cancelled, superseded or already done
-    const m = ctx.metrics;
-    if (task.runs === 0 && task.attempt === 1) m.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
-    const handler = builtinHandlers[task.handler] ?? missingHandler(task.handler);
+    if (task.runs === 0 && task.attempt === 1) ctx.metrics.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
     const key = `${task.jobId}.${task.seq}`;
     const entry: Held = { jobId: task.jobId, seq: task.seq, attempt: task.attempt, ctl: new AbortController() };
     held.set(key, entry);
     try {
-      const started = performance.now();
-      const result = await runTask(task, handler, { signal: entry.ctl.signal });
-      const elapsed = performance.now() - started;
-      timings.record(task.handler, task.n, elapsed);
-      m.taskRun.observe({ pool, handler: task.handler }, elapsed / 1000);
-      const delay = backoffDelay(task.runs + 1, { baseMs: task.backoffBaseMs, maxMs: task.backoffMaxMs });
-      const outcome = await commits.submit({ task, result, retryDelayMs: delay });
-      if (!outcome.committed) {
-        m.commitsRejected.inc({ pool });
-        log.warn({ jobId: task.jobId, seq: task.seq, attempt: task.attempt }, "commit rejected: lease superseded or job cancelled");
-      } else {
-        announceJob(ctx, task.jobId, outcome.jobStatus);
-        m.tasksCompleted.inc({ pool, handler: task.handler });
-        m.itemsProcessed.inc({ handler: task.handler, outcome: "succeeded" }, result.indexes.length);
-        if (result.retry.length) m.itemsProcessed.inc({ handler: task.handler, outcome: "retry" }, result.retry.length);
-        if (result.dead.length) m.itemsProcessed.inc({ handler: task.handler, outcome: "dead" }, result.dead.length);
-        m.retries.inc({ pool }, result.retry.length);
-        m.deadLetters.inc({ pool }, result.dead.length);
-      }
+      await withSpan("fanout.task.run", SpanKind.CONSUMER, contextFrom(task.traceparent), spanAttributes(task, id), (span) => runAndCommit(task, entry, span));
     } catch (err) {
       if (entry.ctl.signal.aborted) {
-        log.info({ jobId: task.jobId, seq: task.seq }, "task aborted");
+        log.info({ jobId: task.jobId, seq: task.seq, tenantId: task.tenantId }, "task aborted");
         return;
       }
       throw err;
@@ -104,6 +95,31 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       held.delete(key);
       wakeScheduler(ctx, pool);
     }
+  }
+
+  async function runAndCommit(task: ClaimedTask, entry: Held, span: Span): Promise<void> {
+    const m = ctx.metrics;
+    const handler = builtinHandlers[task.handler] ?? missingHandler(task.handler);
+    const started = performance.now();
+    const result = await runTask(task, handler, { signal: entry.ctl.signal });
+    const elapsed = performance.now() - started;
+    timings.record(task.handler, task.n, elapsed);
+    m.taskRun.observe({ pool, handler: task.handler }, elapsed / 1000);
+    const delay = backoffDelay(task.runs + 1, { baseMs: task.backoffBaseMs, maxMs: task.backoffMaxMs });
+    const outcome = await commits.submit({ task, result, retryDelayMs: delay });
+    span.setAttributes({ "fanout.items.succeeded": result.indexes.length, "fanout.items.retry": result.retry.length, "fanout.items.dead": result.dead.length, "fanout.committed": outcome.committed });
+    if (!outcome.committed) {
+      m.commitsRejected.inc({ pool });
+      log.warn({ jobId: task.jobId, seq: task.seq, attempt: task.attempt, tenantId: task.tenantId }, "commit rejected: lease superseded or job cancelled");
+      return;
+    }
+    announceJob(ctx, task.jobId, outcome.jobStatus);
+    m.tasksCompleted.inc({ pool, handler: task.handler });
+    m.itemsProcessed.inc({ handler: task.handler, outcome: "succeeded" }, result.indexes.length);
+    if (result.retry.length) m.itemsProcessed.inc({ handler: task.handler, outcome: "retry" }, result.retry.length);
+    if (result.dead.length) m.itemsProcessed.inc({ handler: task.handler, outcome: "dead" }, result.dead.length);
+    m.retries.inc({ pool }, result.retry.length);
+    m.deadLetters.inc({ pool }, result.dead.length);
   }
 
   async function heartbeat(): Promise<void> {
