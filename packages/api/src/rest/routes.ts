@@ -95,6 +95,8 @@ async function submit(ctx: EndpointContext): Promise<Response> {
   const { job, created, headers } = await ctx.engine.submitJob(ctx.tenantId, input, {
     idempotencyKey: key,
     requestBytes: bytes.byteLength,
+    // W3C trace context from the client: the job's trace continues to its handlers.
+    traceparent: ctx.req.headers.get("traceparent") ?? undefined,
   });
   // The RateLimit headers tell well-behaved clients to slow down before they hit 429.
   return json(created ? 201 : 200, job, { ...headers, ...(created ? { location: `/api/v1/jobs/${job.id}` } : {}) });
