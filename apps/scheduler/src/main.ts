@@ -6,6 +6,7 @@ import { createLogger } from "@fanout/logger";
 import { createPrisma } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
 import { startOpsServer } from "@fanout/ops";
+import { createWebhookDispatcher } from "@fanout/webhooks";
 
 const config = load();
 const logger = createLogger("scheduler", config.logLevel);
@@ -13,6 +14,9 @@ const prisma = createPrisma(config.databaseUrl);
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 const engine = createEngine({ prisma, redis, logger }, { prefix: config.queuePrefix });
 const scheduler = engine.createScheduler({ id: config.schedulerId });
+// Completion webhooks ride along: every scheduler (leader or standby) may deliver, since
+// the dispatcher claims outbox rows with SKIP LOCKED and needs no leadership.
+const webhooks = createWebhookDispatcher({ prisma, logger, secretKey: config.secretKey, renderJob: (t, j) => engine.getJob(t, j) });
 
 let closing = false;
 async function shutdown(signal: string, code = 0) {
@@ -22,6 +26,7 @@ async function shutdown(signal: string, code = 0) {
   setTimeout(() => { logger.error({}, "scheduler did not stop in time; exiting"); process.exit(1); }, 15_000).unref();
   try {
     await scheduler.close(); // gives up leadership so a standby takes over at once
+    await webhooks.close();
     await engine.close();
   } catch (err) {
     logger.error({ err }, "error while stopping");
@@ -39,6 +44,7 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 try {
   await scheduler.start(); // the engine logs "scheduler started" with its id
   engine.metrics.enableClusterGauges();
+  webhooks.start();
   await serveOps(scheduler.id);
 } catch (err) {
   logger.fatal({ err }, "scheduler failed to start");
