@@ -19,7 +19,7 @@ export interface ApiEngine extends EngineControls {
   submitJob(
     tenantId: string,
     input: CreateJobInput,
-    opts?: { idempotencyKey?: string; requestBytes?: number },
+    opts?: { idempotencyKey?: string; requestBytes?: number; traceparent?: string },
   ): Promise<{ job: JobView; created: boolean; headers?: Record<string, string> }>;
   getJob(tenantId: string, jobId: string): Promise<JobView>;
   listJobs(tenantId: string, filter: ListJobsFilter): Promise<Page<JobView>>;
