@@ -15,6 +15,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["bullmq", "ioredis", "pg", "@prisma/adapter-pg", "@prisma/client", "pino", "pino-pretty", "thread-stream"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // forbidden() answers 403 for the admin console (server-enforced, not just hidden).
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;
