@@ -6,10 +6,12 @@ import { createLogger } from "@fanout/logger";
 import { createPrisma } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
 import { startOpsServer } from "@fanout/ops";
+import { startTracing } from "@fanout/ops/tracing";
 import { createWebhookDispatcher } from "@fanout/webhooks";
 
 const config = load();
 const logger = createLogger("scheduler", config.logLevel);
+const tracing = startTracing("fanout-scheduler", config.otlpEndpoint);
 const prisma = createPrisma(config.databaseUrl);
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 const engine = createEngine({ prisma, redis, logger }, { prefix: config.queuePrefix });
@@ -31,6 +33,7 @@ async function shutdown(signal: string, code = 0) {
   } catch (err) {
     logger.error({ err }, "error while stopping");
   } finally {
+    await tracing.shutdown().catch(() => {});
     await prisma.$disconnect().catch(() => {});
     redis.disconnect();
     process.exit(code);

@@ -6,9 +6,11 @@ import { createLogger } from "@fanout/logger";
 import { createPrisma } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
 import { startOpsServer } from "@fanout/ops";
+import { startTracing } from "@fanout/ops/tracing";
 
 const config = load();
 const logger = createLogger("worker", config.logLevel);
+const tracing = startTracing("fanout-worker", config.otlpEndpoint);
 const prisma = createPrisma(config.databaseUrl);
 // BullMQ's blocking commands need maxRetriesPerRequest: null on the connections it is given.
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
@@ -28,6 +30,7 @@ async function shutdown(signal: string, code = 0) {
   } catch (err) {
     logger.error({ err }, "error while stopping");
   } finally {
+    await tracing.shutdown().catch(() => {});
     await prisma.$disconnect().catch(() => {});
     redis.disconnect();
     process.exit(code);

@@ -27,6 +27,8 @@ export interface FanoutConfig {
   /** WORKER_ID / SCHEDULER_ID: stable process ids, when set (the engine picks one otherwise). */
   /** METRICS_PORT: where workers and schedulers serve /metrics, /healthz and /readyz (0 = off). */
   metricsPort: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: where traces go; absent = tracing off. */
+  otlpEndpoint?: string;
   workerId?: string;
   schedulerId?: string;
   /** FANOUT_SECRET_KEY: encrypts per-tenant webhook signing secrets at rest (AES-256-GCM). */
@@ -66,6 +68,8 @@ const schema = z.object({
   FANOUT_SECRET_KEY: z.string().min(32, { error: "must be at least 32 characters (e.g. openssl rand -base64 32)" }).optional(),
   /** Worker/scheduler ops port (/metrics, /healthz, /readyz); 0 turns it off. */
   METRICS_PORT: int(0, 65535).default(0),
+  /** OTLP/HTTP collector base URL (e.g. http://otel-collector:4318); unset = no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(/^https?$/, "http://otel-collector:4318").optional(),
   /** GitHub OAuth app for dashboard sign-in (both or neither). */
   GITHUB_ID: z.string().regex(/^[A-Za-z0-9._-]{8,100}$/, { error: "must be a GitHub OAuth client id" }).optional(),
   GITHUB_SECRET: z.string().min(20, { error: "must be a GitHub OAuth client secret (at least 20 characters)" }).optional(),
@@ -130,6 +134,7 @@ export function loadConfig(kind: AppKind, env: Record<string, string | undefined
     pool: e.WORKER_POOL,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
+    ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     ...(e.WORKER_ID ? { workerId: e.WORKER_ID } : {}),
     ...(e.SCHEDULER_ID ? { schedulerId: e.SCHEDULER_ID } : {}),
     secretKey: e.FANOUT_SECRET_KEY ?? DEV_SECRET_KEY,
