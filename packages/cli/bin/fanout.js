@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// `fanout` operator CLI: register tsx's loader, then run the TypeScript entry point.
-import { register } from "tsx/esm/api";
+// `fanout` CLI: register tsx's loader, then run the TypeScript entry point.
+import { register } from "node:module";
+import { register as registerTsx } from "tsx/esm/api";
 
-register();
+// Workspace packages that are also published (@fanout/sdk) export their TypeScript source
+// under the "@fanout/source" condition; add it so the CLI runs them without a build.
+register(
+  "data:text/javascript," +
+    encodeURIComponent('export async function resolve(s, c, next) { return next(s, { ...c, conditions: [...c.conditions, "@fanout/source"] }); }'),
+);
+registerTsx();
 await import("../src/main.ts");

@@ -8,6 +8,7 @@ import { createTenant } from "./commands/tenant";
 import { createApiKey } from "./commands/key";
 import { setQuota, type QuotaChanges } from "./commands/quota";
 import { seedDemo } from "./commands/seed";
+import { cancelCommand, resultsCommand, submitCommand, watchCommand, workerCommand, type ApiIo } from "./commands/tenant-api";
 
 export const USAGE = `Usage: fanout <command>
 
@@ -18,9 +19,19 @@ export const USAGE = `Usage: fanout <command>
   migrate                                   apply pending database migrations
   seed [--admin-password <p>]               demo tenant, admin user and a fresh demo key
 
+Tenant commands (over the REST API; --url/--api-key or FANOUT_URL/FANOUT_API_KEY):
+  submit --handler <name> [<items.json|items.ndjson|->] [--range from:to] [--chunk-size <n>]
+         [--priority <n>] [--max-attempts <n>] [--name <s>] [--idempotency-key <k>] [--callback-url <u>]
+                                            items from a JSON array or NDJSON file, or stdin; prints the job id
+  watch <job id>                            live progress bar until the job finishes (exit 1 unless it succeeded)
+  results <job id>                          every result as NDJSON, in item order
+  cancel <job id>
+  worker --module <path> [--concurrency <n>] [--item-concurrency <n>] [--visibility-ms <n>] [--worker-id <id>]
+                                            run a remote worker for the module's exported \`handlers\`
+
 Environment: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/fanout).`;
 
-export interface CliIo {
+export interface CliIo extends ApiIo {
   out: (line: string) => void;
   err: (line: string) => void;
   env: Record<string, string | undefined>;
@@ -30,16 +41,20 @@ const defaultIo: CliIo = {
   out: (l) => process.stdout.write(l + "\n"),
   err: (l) => process.stderr.write(l + "\n"),
   env: process.env,
+  write: (chunk) => process.stdout.write(chunk),
+  isTTY: process.stdout.isTTY === true,
+  stdin: process.stdin,
 };
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const str = { type: "string" } as const;
 
-function parse(args: string[], options: Options, positionals: number) {
+function parse(args: string[], options: Options, positionals: number, optionalPositionals = 0) {
   try {
     const r = parseArgs({ args, options, allowPositionals: true, strict: true });
-    if (r.positionals.length !== positionals) {
-      throw usageError(r.positionals.length > positionals ? `unexpected argument '${r.positionals[positionals]}'` : "missing argument");
+    const max = positionals + optionalPositionals;
+    if (r.positionals.length < positionals || r.positionals.length > max) {
+      throw usageError(r.positionals.length > max ? `unexpected argument '${r.positionals[max]}'` : "missing argument");
     }
     return { values: r.values as Record<string, string | undefined>, positionals: r.positionals };
   } catch (err) {
@@ -93,6 +108,8 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
       const { applyMigrations } = await import("@fanout/db/migrate");
       const { applied } = await applyMigrations(loadConfig("cli", io.env).databaseUrl);
       io.out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}` : "Database is up to date");
+    } else if (cmd in TENANT_COMMANDS) {
+      return await TENANT_COMMANDS[cmd]!(argv.slice(1), io);
     } else if (cmd === "seed") {
       const { values } = parse(argv.slice(1), { "admin-password": str }, 0);
       const s = await seedDemo(db(), { adminPassword: values["admin-password"] });
@@ -111,6 +128,34 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
     await prisma?.$disconnect().catch(() => {});
   }
 }
+
+const api = { url: str, "api-key": str };
+const TENANT_COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  async submit(args, io) {
+    const flags = ["handler", "range", "chunk-size", "priority", "max-attempts", "name", "idempotency-key", "callback-url"];
+    const { values, positionals } = parse(args, { ...api, ...Object.fromEntries(flags.map((f) => [f, str])) }, 0, 1);
+    await submitCommand(values, positionals[0], io);
+    return 0;
+  },
+  async watch(args, io) {
+    const { values, positionals } = parse(args, { ...api, interval: str }, 1);
+    return watchCommand(values, positionals[0]!, io);
+  },
+  async results(args, io) {
+    const { values, positionals } = parse(args, { ...api, "page-size": str }, 1);
+    await resultsCommand(values, positionals[0]!, io);
+    return 0;
+  },
+  async cancel(args, io) {
+    const { values, positionals } = parse(args, api, 1);
+    await cancelCommand(values, positionals[0]!, io);
+    return 0;
+  },
+  async worker(args, io) {
+    const { values } = parse(args, { ...api, module: str, concurrency: str, "item-concurrency": str, "visibility-ms": str, "worker-id": str }, 0);
+    return workerCommand(values, io);
+  },
+};
 
 function oneLine(err: unknown): string {
   if (err instanceof ConfigError) return `invalid configuration: ${err.problems.map((p) => `${p.variable} ${p.message}`).join("; ")}`;

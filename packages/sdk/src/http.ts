@@ -61,7 +61,18 @@ export class Http {
     const maxRetries = r.retries ?? this.o.maxRetries ?? 4;
     const maxDelay = this.o.maxRetryDelayMs ?? 30_000;
     for (let attempt = 0; ; attempt++) {
-      const res = await this.fetchImpl(url, { method, headers, body: payload, signal: r.signal });
+      let res: Response;
+      try {
+        res = await this.fetchImpl(url, { method, headers, body: payload, signal: r.signal });
+      } catch (err) {
+        if (r.signal?.aborted) throw err;
+        // Say which server and why (fetch only says "fetch failed"); retry reads, which are safe to repeat.
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        const e = new FanoutApiError(0, "network_error", `Could not reach ${url.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+        if (method !== "GET" || attempt >= maxRetries) throw e;
+        await sleep(Math.random() * Math.min(maxDelay, 500 * 2 ** attempt), r.signal);
+        continue;
+      }
       if (res.ok) {
         const text = res.status === 204 ? "" : await res.text();
         return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers, status: res.status };
