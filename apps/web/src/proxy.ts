@@ -15,5 +15,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/", "/jobs/:path*"],
+  matcher: ["/", "/jobs/:path*", "/usage/:path*", "/settings/:path*", "/admin/:path*"],
 };

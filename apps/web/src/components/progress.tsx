@@ -1,3 +1,5 @@
+import { Stat } from "./ui/gauge";
+
 export interface ProgressCounts {
   total: number;
   queued: number;
@@ -8,7 +10,7 @@ export interface ProgressCounts {
 }
 
 /** Stacked bar: succeeded (green), dead (red), running (blue) out of total. */
-export function ProgressBar({ progress }: { progress: ProgressCounts }) {
+export function ProgressBar({ progress, size = "lg" }: { progress: ProgressCounts; size?: "sm" | "lg" }) {
   const { total, succeeded, dead, running } = progress;
   const pct = (n: number) => (total > 0 ? (n / total) * 100 : 0);
   const done = succeeded + dead;
@@ -20,11 +22,11 @@ export function ProgressBar({ progress }: { progress: ProgressCounts }) {
       aria-valuemax={total}
       aria-valuenow={done}
       aria-valuetext={`${done} of ${total} items finished`}
-      className="flex h-3 w-full overflow-hidden rounded-full bg-slate-200"
+      className={`flex w-full overflow-hidden rounded-full bg-slate-200 ${size === "lg" ? "h-3" : "h-1.5"}`}
     >
-      <div className="bg-green-500 transition-all" style={{ width: `${pct(succeeded)}%` }} />
-      <div className="bg-red-500 transition-all" style={{ width: `${pct(dead)}%` }} />
-      <div className="bg-blue-400 transition-all" style={{ width: `${pct(running)}%` }} />
+      <div className="bg-green-500 transition-[width] duration-300" style={{ width: `${pct(succeeded)}%` }} />
+      <div className="bg-red-500 transition-[width] duration-300" style={{ width: `${pct(dead)}%` }} />
+      <div className="bg-blue-400 transition-[width] duration-300" style={{ width: `${pct(running)}%` }} />
     </div>
   );
 }
@@ -34,18 +36,15 @@ const COUNTERS: { key: keyof ProgressCounts; label: string }[] = [
   { key: "queued", label: "Queued" },
   { key: "running", label: "Running" },
   { key: "succeeded", label: "Succeeded" },
-  { key: "failed", label: "Failed (retrying)" },
+  { key: "failed", label: "Retrying" },
   { key: "dead", label: "Dead" },
 ];
 
 export function Counters({ progress }: { progress: ProgressCounts }) {
   return (
-    <dl className="grid grid-cols-3 gap-3 sm:grid-cols-6">
+    <dl className="grid grid-cols-3 gap-2 sm:grid-cols-6">
       {COUNTERS.map((c) => (
-        <div key={c.key} className="rounded-md border border-slate-200 bg-white px-3 py-2">
-          <dt className="text-xs text-slate-500">{c.label}</dt>
-          <dd data-testid={`count-${c.key}`} className="text-lg font-semibold tabular-nums">{progress[c.key]}</dd>
-        </div>
+        <Stat key={c.key} label={c.label} value={progress[c.key].toLocaleString("en-US")} testId={`count-${c.key}`} />
       ))}
     </dl>
   );

@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { selectTenant } from "@/app/actions";
+import { Select } from "@/components/ui/form";
 
 export interface TenantOption {
   id: string;
@@ -18,8 +19,8 @@ export function TenantSwitcher({ tenants, current }: { tenants: TenantOption[]; 
   return (
     <label className="flex items-center gap-2">
       <span className="text-slate-600">Tenant</span>
-      <select
-        aria-label="Tenant"
+      <Select
+        data-testid="tenant-switcher"
         value={current}
         disabled={pending}
         onChange={(e) => {
@@ -33,14 +34,14 @@ export function TenantSwitcher({ tenants, current }: { tenants: TenantOption[]; 
             router.refresh();
           });
         }}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1"
+        className="w-auto"
       >
         {tenants.map((t) => (
           <option key={t.id} value={t.id}>
             {t.name} ({t.role})
           </option>
         ))}
-      </select>
+      </Select>
     </label>
   );
 }

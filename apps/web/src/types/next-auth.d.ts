@@ -3,6 +3,7 @@ import "next-auth/jwt";
 
 declare module "next-auth" {
   interface Session {
+    /** isPlatformAdmin is always re-read from the database (server/auth.ts currentUser). */
     user: { id: string; email: string; name: string | null; isPlatformAdmin: boolean };
   }
 }
@@ -10,6 +11,5 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
-    pa?: boolean;
   }
 }

@@ -2,6 +2,8 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/form";
 
 export function LoginForm({ next }: { next: string }) {
   const router = useRouter();
@@ -32,19 +34,16 @@ export function LoginForm({ next }: { next: string }) {
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <div>
         <label htmlFor="email" className="mb-1 block text-sm font-medium">Email</label>
-        <input id="email" name="email" type="email" autoComplete="username" required
-          className="w-full rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200" />
+        <Input id="email" name="email" type="email" autoComplete="username" required />
       </div>
       <div>
         <label htmlFor="password" className="mb-1 block text-sm font-medium">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required
-          className="w-full rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200" />
+        <Input id="password" name="password" type="password" autoComplete="current-password" required />
       </div>
       {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
-      <button type="submit" disabled={pending}
-        className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+      <Button type="submit" variant="primary" disabled={pending} className="w-full">
         {pending ? "Signing in…" : "Sign in"}
-      </button>
+      </Button>
     </form>
   );
 }

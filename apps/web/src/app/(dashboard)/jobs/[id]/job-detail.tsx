@@ -1,82 +1,149 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+// The job page: header and controls, why it is waiting, live progress with ETA, charts
+// (loaded after first paint) and tabs for tasks, results and dead letters.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
+import { useState } from "react";
+import type { JobView } from "@fanout/engine";
 import { Counters, ProgressBar } from "@/components/progress";
 import { StatusChip } from "@/components/status-chip";
-import { errorCode, errorMessage } from "@/lib/errors";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import { ConfirmDialog } from "@/components/ui/dialog";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Tabs } from "@/components/ui/tabs";
+import { useToast } from "@/components/ui/toast";
+import { errorMessage } from "@/lib/errors";
+import { dateTime, duration, num } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
+import { DeadLetters } from "./dead-letters";
 import { ResultsPreview } from "./results-preview";
+import { TasksTable } from "./tasks-table";
+import { useEta, useLiveJob, type LiveState } from "./use-live-job";
 
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
-const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
+const JobCharts = dynamic(() => import("./job-charts"), {
+  ssr: false,
+  loading: () => <div className="grid gap-4 lg:grid-cols-3"><Skeleton className="h-56" /><Skeleton className="h-56" /><Skeleton className="h-56" /></div>,
+});
 
-export function JobDetail({ id }: { id: string }) {
+const LIVE_TEXT: Record<LiveState, string> = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…", finished: "Finished" };
+
+function Controls({ job, canWrite }: { job: JobView; canWrite: boolean }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  // Poll every second until the job is terminal (live SSE updates replace this later).
-  const job = useQuery({
-    ...trpc.jobs.get.queryOptions({ id }),
-    refetchInterval: (q) => (q.state.data && TERMINAL.has(q.state.data.status) ? false : 1_000),
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const opts = (done: string) => ({
+    onSuccess: (view: JobView) => {
+      qc.setQueryData(trpc.jobs.get.queryKey({ id: job.id }), (old: JobView | undefined) => ({ ...old, ...view }));
+      void qc.invalidateQueries({ queryKey: trpc.jobs.pathKey() });
+      toast.success(done);
+    },
+    onError: (e: unknown) => toast.error(errorMessage(e)),
   });
-  const me = useQuery(trpc.tenants.mine.queryOptions());
-  const role = me.data?.memberships.find((m) => m.tenantId === me.data?.current)?.role;
-  const canWrite = role !== undefined && role !== "viewer";
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.jobs.pathKey() });
-  const cancel = useMutation(trpc.jobs.cancel.mutationOptions({ onSuccess: refresh }));
-  const redrive = useMutation(trpc.jobs.redrive.mutationOptions({ onSuccess: refresh }));
+  const cancel = useMutation(trpc.jobs.cancel.mutationOptions({ ...opts("Job cancelled."), onSettled: () => setConfirmCancel(false) }));
+  const pause = useMutation(trpc.jobs.pause.mutationOptions(opts("Job paused: nothing new starts until you resume.")));
+  const resume = useMutation(trpc.jobs.resume.mutationOptions(opts("Job resumed.")));
+  const redrive = useMutation(trpc.jobs.redrive.mutationOptions(opts("Failed items sent back to work.")));
+  if (!canWrite) return null;
+  const active = job.status === "queued" || job.status === "running";
+  return (
+    <div className="flex flex-wrap gap-2">
+      {active && (job.paused
+        ? <Button onClick={() => resume.mutate({ id: job.id })} disabled={resume.isPending}>Resume</Button>
+        : <Button onClick={() => pause.mutate({ id: job.id })} disabled={pause.isPending}>Pause</Button>)}
+      {job.progress.dead > 0 && job.status !== "cancelled" && (
+        <Button onClick={() => redrive.mutate({ id: job.id })} disabled={redrive.isPending}>Retry failed ({num(job.progress.dead)})</Button>
+      )}
+      {active && <Button variant="danger" onClick={() => setConfirmCancel(true)}>Cancel job</Button>}
+      <ConfirmDialog open={confirmCancel} title="Cancel this job?" confirmLabel="Cancel job" variant="danger" pending={cancel.isPending}
+        onClose={() => setConfirmCancel(false)} onConfirm={() => cancel.mutate({ id: job.id })}>
+        Queued and running work stops; finished results are kept. This cannot be undone.
+      </ConfirmDialog>
+    </div>
+  );
+}
 
-  if (job.isPending) return <p>Loading…</p>;
-  if (job.isError) {
-    return (
-      <div role="alert">
-        <p className="mb-2 text-lg">{errorCode(job.error) === "NOT_FOUND" ? "No job with that id exists in this tenant." : errorMessage(job.error)}</p>
-        <Link href="/jobs" className="text-indigo-700 hover:underline">Back to jobs</Link>
-      </div>
-    );
-  }
-  const j = job.data;
-  const terminal = TERMINAL.has(j.status);
-  const actionError = cancel.error ?? redrive.error;
+export function JobDetail({ initial, canWrite }: { initial: JobView; canWrite: boolean }) {
+  const { job, terminal, live } = useLiveJob(initial.id, initial);
+  const p = job.progress;
+  const remaining = p.total - p.succeeded - p.dead;
+  const { rate, etaMs } = useEta(job.id, remaining, !terminal);
+  const elapsed = job.startedAt ? (job.finishedAt ? Date.parse(job.finishedAt) : Date.now()) - Date.parse(job.startedAt) : null;
 
   return (
-    <section aria-labelledby="job-heading" className="space-y-6">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 id="job-heading" className="text-2xl font-semibold">{j.name}</h1>
-        <StatusChip status={j.status} />
-        <div className="ml-auto flex gap-2">
-          {canWrite && !terminal && (
-            <button type="button" onClick={() => cancel.mutate({ id })} disabled={cancel.isPending}
-              className="rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60">
-              {cancel.isPending ? "Cancelling…" : "Cancel job"}
-            </button>
-          )}
-          {canWrite && j.progress.dead > 0 && (
-            <button type="button" onClick={() => redrive.mutate({ id })} disabled={redrive.isPending}
-              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100 disabled:opacity-60">
-              {redrive.isPending ? "Redriving…" : `Redrive ${j.progress.dead} dead`}
-            </button>
-          )}
+    <section aria-labelledby="job-heading" className="space-y-5">
+      <div className="flex flex-wrap items-start gap-3">
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-center gap-2">
+            <h1 id="job-heading" className="text-2xl font-semibold tracking-tight break-all text-slate-900">{job.name}</h1>
+            <StatusChip status={job.status} paused={job.paused} />
+            <span className="text-xs text-slate-600" aria-live="polite" data-testid="live-state">
+              <span aria-hidden className={live === "live" ? "text-green-600" : "text-slate-500"}>● </span>{LIVE_TEXT[live]}
+            </span>
+          </div>
+          <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+            <span className="font-mono">{job.id}</span>
+            <CopyButton value={job.id} label="Copy id" />
+          </div>
         </div>
-      </div>
-      {actionError && <p role="alert" className="text-sm text-red-700">{errorMessage(actionError)}</p>}
-
-      <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
-        <dt className="text-slate-500">Id</dt><dd className="font-mono">{j.id}</dd>
-        <dt className="text-slate-500">Handler</dt><dd className="font-mono">{j.handler}</dd>
-        <dt className="text-slate-500">Input</dt>
-        <dd>{j.input.kind === "items" ? `${j.input.count} items` : `range ${j.input.from} … ${j.input.to - 1}`} in {j.taskCount} tasks of up to {j.chunkSize}</dd>
-        <dt className="text-slate-500">Priority / attempts / timeout</dt><dd>{j.priority} / {j.maxAttempts} / {j.timeoutMs} ms</dd>
-        <dt className="text-slate-500">Created</dt><dd>{fmt(j.createdAt)}</dd>
-        <dt className="text-slate-500">Started</dt><dd>{fmt(j.startedAt)}</dd>
-        <dt className="text-slate-500">Finished</dt><dd>{fmt(j.finishedAt)}</dd>
-      </dl>
-
-      <div className="space-y-3">
-        <ProgressBar progress={j.progress} />
-        <Counters progress={j.progress} />
+        <Controls job={job} canWrite={canWrite} />
       </div>
 
-      <ResultsPreview id={id} live={!terminal} />
+      {job.waiting && (
+        <div role="status" data-testid="waiting-reason" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          <p className="font-medium">Why isn&apos;t it running? <code className="ml-1 rounded bg-amber-100 px-1 font-mono text-xs">{job.waiting.reason}</code></p>
+          <p>{job.waiting.message}{job.waiting.estimatedStartAt && <> Expected to start around {dateTime(job.waiting.estimatedStartAt)}.</>}</p>
+        </div>
+      )}
+
+      <Card aria-labelledby="progress-heading">
+        <CardHeader id="progress-heading" title="Progress"
+          actions={<span className="text-sm tabular-nums text-slate-700">{num(p.succeeded + p.dead)} / {num(p.total)} items ({p.total ? Math.floor(((p.succeeded + p.dead) / p.total) * 100) : 0}%)</span>} />
+        <CardBody className="space-y-4">
+          <ProgressBar progress={p} />
+          <Counters progress={p} />
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
+            <div><dt className="text-slate-600">Throughput</dt><dd className="tabular-nums font-medium">{rate > 0 ? `${num(rate, 1)} items/s` : "—"}</dd></div>
+            <div><dt className="text-slate-600">ETA</dt><dd data-testid="eta" className="tabular-nums font-medium">{terminal ? "done" : etaMs !== null ? duration(etaMs) : "—"}</dd></div>
+            <div><dt className="text-slate-600">Elapsed</dt><dd className="tabular-nums font-medium">{duration(elapsed)}</dd></div>
+            <div><dt className="text-slate-600">Tasks</dt><dd className="tabular-nums font-medium">{num(job.taskCount)} × up to {num(job.chunkSize)}</dd></div>
+          </dl>
+        </CardBody>
+      </Card>
+
+      <Card aria-labelledby="details-heading">
+        <CardHeader id="details-heading" title="Details" />
+        <CardBody>
+          <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4">
+            <div><dt className="text-slate-600">Handler</dt><dd className="font-mono">{job.handler}</dd></div>
+            <div><dt className="text-slate-600">Input</dt><dd>{job.input.kind === "items" ? `${num(job.input.count)} items` : `range ${num(job.input.from)} … ${num(job.input.to - 1)}`}</dd></div>
+            <div><dt className="text-slate-600">Priority / attempts / timeout</dt><dd>{job.priority} / {job.maxAttempts} / {num(job.timeoutMs)} ms</dd></div>
+            <div><dt className="text-slate-600">Pool</dt><dd className="font-mono">{job.pool}</dd></div>
+            <div><dt className="text-slate-600">Created</dt><dd>{dateTime(job.createdAt)}</dd></div>
+            <div><dt className="text-slate-600">Started</dt><dd>{dateTime(job.startedAt)}</dd></div>
+            <div><dt className="text-slate-600">Finished</dt><dd>{dateTime(job.finishedAt)}</dd></div>
+            <div><dt className="text-slate-600">Labels</dt><dd className="flex flex-wrap gap-1">{Object.keys(job.labels).length ? Object.entries(job.labels).map(([k, v]) => <Badge key={k} tone="indigo">{k}={v}</Badge>) : "—"}</dd></div>
+          </dl>
+        </CardBody>
+      </Card>
+
+      <Card aria-labelledby="charts-heading">
+        <CardHeader id="charts-heading" title="Charts" description="Aggregated on the server from at most 5,000 of the job's tasks." />
+        <CardBody><JobCharts id={job.id} live={!terminal} /></CardBody>
+      </Card>
+
+      <Card>
+        <CardBody>
+          <Tabs label="Job data" tabs={[
+            { id: "results", title: "Results", content: <ResultsPreview id={job.id} /> },
+            { id: "tasks", title: `Tasks (${num(job.taskCount)})`, content: <TasksTable id={job.id} /> },
+            { id: "dead", title: `Dead letters (${num(p.dead)})`, content: <DeadLetters id={job.id} canWrite={canWrite} /> },
+          ]} />
+        </CardBody>
+      </Card>
     </section>
   );
 }

@@ -1,51 +1,56 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
-import { errorMessage } from "@/lib/errors";
+// Results in item order, a page at a time through the engine, with downloads of the whole
+// set streamed by /api/jobs/{id}/results (JSON or NDJSON).
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Button, buttonClass } from "@/components/ui/button";
+import { TableSkeleton } from "@/components/ui/skeleton";
+import { EmptyState, ErrorState } from "@/components/ui/states";
+import { Table, TD, TH, THead, TR } from "@/components/ui/table";
 import { useTRPC } from "@/lib/trpc";
 
-const PREVIEW = 50;
+const PAGE = 50;
 
 function show(value: unknown): string {
   const s = typeof value === "string" ? value : JSON.stringify(value) ?? "undefined";
   return s.length > 200 ? `${s.slice(0, 200)}…` : s;
 }
 
-/** The first results in item order; refreshed while the job is still running. */
-export function ResultsPreview({ id, live }: { id: string; live: boolean }) {
+export function ResultsPreview({ id }: { id: string }) {
   const trpc = useTRPC();
-  const results = useQuery({
-    ...trpc.jobs.results.queryOptions({ id, limit: PREVIEW }),
-    refetchInterval: live ? 1_000 : false,
-  });
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors[cursors.length - 1];
+  const results = useQuery({ ...trpc.jobs.results.queryOptions({ id, limit: PAGE, cursor }), placeholderData: keepPreviousData });
   return (
-    <section aria-labelledby="results-heading">
-      <h2 id="results-heading" className="mb-2 text-lg font-semibold">Results (first {PREVIEW})</h2>
-      {results.isError && <p role="alert" className="text-red-700">{errorMessage(results.error)}</p>}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-50 text-slate-600">
-            <tr>
-              <th scope="col" className="w-20 px-3 py-2 font-medium">Index</th>
-              <th scope="col" className="w-28 px-3 py-2 font-medium">Status</th>
-              <th scope="col" className="px-3 py-2 font-medium">Output / error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.data?.data.map((r) => (
-              <tr key={r.index} data-testid="result-row" className="border-t border-slate-100">
-                <td className="px-3 py-1.5 tabular-nums">{r.index}</td>
-                <td className={`px-3 py-1.5 ${r.status === "dead" ? "text-red-700" : "text-green-800"}`}>{r.status}</td>
-                <td data-testid="result-output" className="break-all px-3 py-1.5 font-mono text-xs">
-                  {r.status === "dead" ? r.error : show(r.output)}
-                </td>
-              </tr>
-            ))}
-            {results.data && results.data.data.length === 0 && (
-              <tr><td colSpan={3} className="px-3 py-6 text-center text-slate-500">No results yet.</td></tr>
-            )}
-          </tbody>
-        </table>
+    <div>
+      <div className="mb-3 flex flex-wrap items-center gap-2">
+        <p className="mr-auto text-sm text-slate-600">In item order; {PAGE} per page.</p>
+        <a className={buttonClass("secondary", "sm")} href={`/api/jobs/${id}/results?format=ndjson`} download>Download NDJSON</a>
+        <a className={buttonClass("secondary", "sm")} href={`/api/jobs/${id}/results?format=json`} download>Download JSON</a>
       </div>
-    </section>
+      {results.isPending ? <TableSkeleton rows={5} cols={3} /> : results.isError ? (
+        <ErrorState error={results.error} onRetry={() => results.refetch()} title="Could not load results" />
+      ) : results.data.data.length === 0 ? (
+        <EmptyState title="No results yet">Results appear here as tasks finish.</EmptyState>
+      ) : (
+        <Table label="Results">
+          <THead><tr><TH className="w-20">Index</TH><TH className="w-28">Status</TH><TH>Output / error</TH></tr></THead>
+          <tbody>
+            {results.data.data.map((r) => (
+              <TR key={r.index} data-testid="result-row">
+                <TD className="tabular-nums">{r.index}</TD>
+                <TD className={r.status === "dead" ? "text-red-700" : "text-green-800"}>{r.status}</TD>
+                <TD data-testid="result-output" className="font-mono text-xs break-all">{r.status === "dead" ? r.error : show(r.output)}</TD>
+              </TR>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      <nav aria-label="Results pagination" className="mt-3 flex items-center justify-end gap-2 text-sm">
+        <span className="mr-auto text-slate-600">Page {cursors.length}</span>
+        <Button size="sm" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>Previous</Button>
+        <Button size="sm" disabled={!results.data?.nextCursor} onClick={() => results.data?.nextCursor && setCursors((c) => [...c, results.data!.nextCursor!])}>Next</Button>
+      </nav>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildJob, fieldFor, type JobFormValues } from "./build-job";
+import { buildJob, fieldFor, parseItemsFile, parseLabels, type JobFormValues } from "./build-job";
 
 const base: JobFormValues = {
   name: "", handler: "sha256", mode: "items", items: '["a"]', from: "0", to: "10",
@@ -33,7 +33,26 @@ describe("fieldFor", () => {
     expect(fieldFor("input.range.from", "range")).toBe("input.range.from");
     expect(fieldFor("input.items.3", "items")).toBe("input.items");
     expect(fieldFor("priority", "items")).toBe("priority");
-    expect(fieldFor("labels.x", "items")).toBe("form");
+    expect(fieldFor("labels.x", "items")).toBe("labels");
+    expect(fieldFor("input.items", "file")).toBe("input.file");
     expect(fieldFor("Idempotency-Key", "items")).toBe("form");
+  });
+});
+
+describe("file uploads and labels", () => {
+  it("reads a JSON array or NDJSON, naming a bad line", () => {
+    expect(parseItemsFile('[1, "a", {"b": 2}]')).toEqual([1, "a", { b: 2 }]);
+    expect(parseItemsFile('{"n":1}\n\n"two"\r\n3\n')).toEqual([{ n: 1 }, "two", 3]);
+    expect(() => parseItemsFile('{"n":1}\n{oops}\n')).toThrow(/Line 2/);
+    expect(() => parseItemsFile("  ")).toThrow(/empty/);
+    expect(() => parseItemsFile("[1,")).toThrow(/not valid JSON/);
+  });
+
+  it("builds a job from file items and labels", () => {
+    const { job, errors } = buildJob({ ...base, mode: "file", fileItems: [1, 2], labels: "env=prod, team = data" });
+    expect(errors).toEqual({});
+    expect(job).toMatchObject({ input: { items: [1, 2] }, labels: { env: "prod", team: "data" } });
+    expect(buildJob({ ...base, mode: "file", fileItems: null }).errors["input.file"]).toMatch(/Choose a/);
+    expect(parseLabels("nokey")).toEqual({ error: expect.stringContaining("key=value") });
   });
 });

@@ -1,0 +1,75 @@
+"use client";
+// The job, kept live by server-sent events (/api/jobs/{id}/events): every change the
+// engine publishes arrives as a new view and replaces the cached query, so the page never
+// polls for progress. Tables and charts under it refresh on changes, at most every 2 s.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import type { JobView } from "@fanout/engine";
+import { useTRPC } from "@/lib/trpc";
+
+export const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+export type LiveState = "connecting" | "live" | "reconnecting" | "finished";
+
+const DEPENDENT_REFRESH_MS = 2_000;
+
+export function useLiveJob(id: string, initial: JobView) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const key = trpc.jobs.get.queryKey({ id });
+  const job = useQuery({ ...trpc.jobs.get.queryOptions({ id }), initialData: initial, staleTime: Infinity });
+  const terminal = TERMINAL.has(job.data.status);
+  const [live, setLive] = useState<LiveState>(terminal ? "finished" : "connecting");
+  const lastRefresh = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => {
+    if (terminal) {
+      setLive("finished");
+      return;
+    }
+    const refreshDependents = () => {
+      const run = () => {
+        lastRefresh.current = Date.now();
+        pending.current = null;
+        for (const k of [trpc.jobs.tasks.pathKey(), trpc.jobs.results.pathKey(), trpc.jobs.deadLetterGroups.pathKey()]) {
+          void queryClient.invalidateQueries({ queryKey: k });
+        }
+      };
+      if (pending.current) return;
+      const wait = Math.max(0, lastRefresh.current + DEPENDENT_REFRESH_MS - Date.now());
+      pending.current = setTimeout(run, wait);
+    };
+    setLive("connecting");
+    const es = new EventSource(`/api/jobs/${id}/events`);
+    es.addEventListener("job", (e) => {
+      const view = JSON.parse((e as MessageEvent<string>).data) as JobView;
+      queryClient.setQueryData(key, view);
+      setLive("live");
+      refreshDependents();
+    });
+    es.addEventListener("end", () => {
+      es.close();
+      setLive("finished");
+      refreshDependents();
+      void queryClient.invalidateQueries({ queryKey: trpc.jobs.stats.queryKey({ id }) });
+    });
+    es.onerror = () => setLive(es.readyState === EventSource.CLOSED ? "finished" : "reconnecting");
+    return () => {
+      es.close();
+      if (pending.current) clearTimeout(pending.current);
+      pending.current = null;
+    };
+    // key/trpc are stable for a given id.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, terminal]);
+
+  return { job: job.data, terminal, live };
+}
+
+/** Remaining items ÷ recent rate, for the progress card (null when unknown). */
+export function useEta(id: string, remaining: number, live: boolean) {
+  const trpc = useTRPC();
+  const stats = useQuery({ ...trpc.jobs.stats.queryOptions({ id }), refetchInterval: live ? 3_000 : false });
+  const rate = stats.data?.recentItemsPerSec ?? 0;
+  return { rate, etaMs: live && rate > 0 ? (remaining / rate) * 1000 : null };
+}
