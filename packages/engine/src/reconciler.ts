@@ -48,12 +48,17 @@ async function reEnqueueMissing(ctx: EngineContext, queues: (pool: string) => Qu
   return missing.length;
 }
 
-/** Pending tasks of cancelled jobs never run (admission skips them); mark them, in bounded batches. */
+/**
+ * Pending tasks of cancelled jobs never run (admission skips them); mark them, in bounded
+ * batches. Queued ones too: an admission round that read the job as live just before a
+ * cancel committed queues tasks the cancel did not see, and a claim refuses them, so they
+ * would count against the tenant's maxConcurrent forever.
+ */
 async function sweepCancelled(ctx: EngineContext): Promise<number> {
   return ctx.prisma.$executeRawUnsafe(
     `UPDATE tasks SET status = 'cancelled', "finishedAt" = now()
      WHERE ("jobId", seq) IN (
-       SELECT t."jobId", t.seq FROM jobs j JOIN tasks t ON t."jobId" = j.id AND t.status = 'pending'
+       SELECT t."jobId", t.seq FROM jobs j JOIN tasks t ON t."jobId" = j.id AND t.status IN ('pending', 'queued')
        WHERE j.status = 'cancelled' AND j."finishedAt" > now() - interval '7 days'
        LIMIT 5000)`,
   );
