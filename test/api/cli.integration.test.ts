@@ -98,3 +98,20 @@ it("runs a remote worker from a module until SIGTERM", async () => {
   child.kill("SIGTERM");
   expect(await exited).toBe(0);
 }, 60_000);
+
+it("lets an operator (not a tenant) allow private callbacks, audited", async () => {
+  const t = await api.tenant("onprem");
+  const slug = "onprem";
+  const run = (v: string) => fanout(["tenant", "private-callbacks", slug, v]);
+  env.DATABASE_URL = api.db.url;
+  try {
+    expect(await run("on")).toMatchObject({ code: 0, stdout: "Private callbacks for onprem: allowed\n" });
+    expect((await api.db.prisma.tenant.findUniqueOrThrow({ where: { id: t.id } })).allowPrivateCallbacks).toBe(true);
+    expect((await run("maybe")).code).toBe(2);
+    expect(await run("off")).toMatchObject({ code: 0, stdout: "Private callbacks for onprem: refused\n" });
+    const rows = await api.db.prisma.auditLog.findMany({ where: { tenantId: t.id, action: "tenant.private_callbacks" }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => r.details)).toEqual([{ from: false, to: true }, { from: true, to: false }]);
+  } finally {
+    delete env.DATABASE_URL;
+  }
+});

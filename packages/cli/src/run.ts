@@ -8,11 +8,13 @@ import { createTenant } from "./commands/tenant";
 import { createApiKey } from "./commands/key";
 import { setQuota, type QuotaChanges } from "./commands/quota";
 import { seedDemo } from "./commands/seed";
+import { setPrivateCallbacks } from "./commands/private-callbacks";
 import { cancelCommand, resultsCommand, submitCommand, watchCommand, workerCommand, type ApiIo } from "./commands/tenant-api";
 
 export const USAGE = `Usage: fanout <command>
 
   tenant create <slug> [--name <name>]
+  tenant private-callbacks <slug> on|off    allow webhooks to private/loopback hosts (SSRF guard exception)
   key create --tenant <slug> [--name <name>] [--scopes <a,b>]    (prints the key on the last line)
   quota set --tenant <slug> [--weight <n>] [--max-concurrent <n>] [--max-queued <n>]
             [--submit-rate <n per s>] [--max-items <n>]
@@ -87,6 +89,10 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
       const { values, positionals } = parse(rest, { name: str }, 1);
       const t = await createTenant(db(), { slug: positionals[0]!, name: values.name });
       io.out(`Created tenant ${t.slug} (${t.id})`);
+    } else if (action === "tenant private-callbacks") {
+      const { positionals } = parse(rest, {}, 2);
+      const allow = await setPrivateCallbacks(db(), { tenant: positionals[0]!, value: positionals[1]! });
+      io.out(`Private callbacks for ${positionals[0]}: ${allow ? "allowed" : "refused"}`);
     } else if (action === "key create") {
       const { values } = parse(rest, { tenant: str, name: str, scopes: str }, 0);
       const k = await createApiKey(db(), { tenant: required(values, "tenant"), name: values.name, scopes: values.scopes });
