@@ -1,18 +1,29 @@
 "use client";
-// swagger-ui-react is bundled (no CDN) and only runs in the browser: it touches `window`
-// while loading, so it is imported without SSR.
-import dynamic from "next/dynamic";
-import "swagger-ui-react/swagger-ui.css";
+// Swagger UI from swagger-ui-dist's prebuilt bundle, served from our own origin (no CDN).
+// The prebuilt bundle (not swagger-ui-react's ES build) because Turbopack drops the
+// side-effect module that gives ApiDOM's OpenAPI 3.1 elements their `refract`, and
+// operations then never finish loading. It only runs in the browser, loaded on mount.
+import { useEffect, useRef, useState } from "react";
+import "swagger-ui-dist/swagger-ui.css";
 
-const SwaggerUI = dynamic(() => import("swagger-ui-react"), {
-  ssr: false,
-  loading: () => <p role="status">Loading the API reference…</p>,
-});
+type SwaggerUIBundle = (options: Record<string, unknown>) => unknown;
 
 export function ApiReference({ url }: { url: string }) {
-  return (
-    <div data-testid="api-reference">
-      <SwaggerUI url={url} docExpansion="list" defaultModelsExpandDepth={0} tryItOutEnabled={false} persistAuthorization={false} />
-    </div>
-  );
+  const node = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    import("swagger-ui-dist/swagger-ui-bundle.js")
+      .then((m: { default?: SwaggerUIBundle } & Record<string, unknown>) => {
+        const create = (m.default ?? m) as SwaggerUIBundle;
+        if (cancelled || !node.current) return;
+        create({ domNode: node.current, url, docExpansion: "list", defaultModelsExpandDepth: 0, deepLinking: false, tryItOutEnabled: false, validatorUrl: null });
+      })
+      .catch((e: Error) => setFailed(e.message));
+    return () => {
+      cancelled = true;
+    };
+  }, [url]);
+  if (failed) return <p role="alert">The API reference could not load ({failed}); the raw document is at {url}.</p>;
+  return <div ref={node} data-testid="api-reference" />;
 }
