@@ -4,20 +4,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
+import type { NavItem } from "./nav-items";
 import { cn } from "./ui/cn";
-
-export interface NavItem { href: string; label: string; exact?: boolean }
-
-export function navItems(role: string | null, isPlatformAdmin: boolean): NavItem[] {
-  const admin = role === "admin" || role === "owner";
-  return [
-    { href: "/jobs", label: "Jobs", exact: true },
-    ...(role && role !== "viewer" ? [{ href: "/jobs/new", label: "New job" }] : []),
-    { href: "/usage", label: "Usage" },
-    ...(admin ? [{ href: "/settings/api-keys", label: "API keys" }, { href: "/settings", label: "Settings", exact: true }] : []),
-    ...(isPlatformAdmin ? [{ href: "/admin", label: "Admin console" }] : []),
-  ];
-}
 
 function isActive(path: string, item: NavItem) {
   if (item.exact) return path === item.href || (item.href === "/jobs" && /^\/jobs\/[0-9a-f-]{36}/.test(path));

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { Nav, navItems } from "@/components/nav";
+import { Nav } from "@/components/nav";
+import { navItems } from "@/components/nav-items";
 import { Providers } from "@/components/providers";
 import { SignOutButton } from "@/components/sign-out-button";
 import { TenantSwitcher } from "@/components/tenant-switcher";
