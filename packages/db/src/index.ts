@@ -18,6 +18,9 @@ export interface CreatePrismaOptions {
 export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}): PrismaClient {
   const adapter = new PrismaPg({
     connectionString: databaseUrl,
+    // Our hot statements are short OLTP queries; Postgres's JIT spent 50-500 ms compiling
+    // the scheduler's admission query because its cost estimate crossed the JIT threshold.
+    options: "-c jit=off",
     ...(opts.max !== undefined ? { max: opts.max } : {}),
     ...(opts.idleTimeoutMillis !== undefined ? { idleTimeoutMillis: opts.idleTimeoutMillis } : {}),
   });

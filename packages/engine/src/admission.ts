@@ -48,7 +48,8 @@ const READY = `t.status = 'pending' AND ${ORDERING_CLEAR}`;
 async function tenantDemand(ctx: EngineContext, pool: string, cap: number): Promise<TenantDemand[]> {
   const rows = await ctx.prisma.$queryRawUnsafe<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }[]>(
     `SELECT tn.id AS "tenantId", q.weight, q."maxConcurrent",
-            (SELECT count(*) FROM tasks t WHERE t."tenantId" = tn.id AND t.pool = $1 AND t.status IN ('queued', 'running'))::int AS inflight,
+            (SELECT count(*) FROM tasks t JOIN jobs j ON j.id = t."jobId" AND j.status IN ('queued', 'running')
+              WHERE t."tenantId" = tn.id AND t.pool = $1 AND t.status IN ('queued', 'running'))::int AS inflight,
             (SELECT count(*) FROM (
                SELECT 1 FROM tasks t JOIN jobs j ON j.id = t."jobId"
                WHERE t."tenantId" = tn.id AND t.pool = $1 AND ${READY} AND j.status IN ('queued', 'running') AND NOT j.paused
@@ -79,6 +80,8 @@ function belowShare(demand: TenantDemand[], capacity: number): Set<string> {
  * One admission round for a pool: work out each tenant's grant, then move that many of
  * its ready tasks (priority, then FIFO) to queued and hand them to BullMQ. The Postgres
  * update commits first; if the enqueue is lost, the reconciler re-adds the same ids.
+ * The job rows are share-locked: a concurrent cancel (which locks the job first) either
+ * waits for this round or is seen by it, so a cancelled job never gets tasks admitted.
  */
 export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, capacity: number): Promise<number> {
   await promoteDueRetries(ctx, pool);
@@ -94,7 +97,7 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
          WHERE t."tenantId" = alloc.tenant AND t.pool = $1 AND ${READY}
            AND j.status IN ('queued', 'running') AND NOT j.paused
          ORDER BY t.priority DESC, t."createdAt", t."jobId", t.seq
-         LIMIT alloc.n FOR UPDATE OF t SKIP LOCKED) p
+         LIMIT alloc.n FOR UPDATE OF t SKIP LOCKED FOR SHARE OF j) p
      )
      UPDATE tasks SET status = 'queued', admits = tasks.admits + 1, "runAfter" = NULL,
        "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)

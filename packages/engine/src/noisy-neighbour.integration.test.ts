@@ -57,7 +57,9 @@ describe("a flooding tenant does not delay another tenant's new jobs", () => {
     const aRunning: number[] = []; // A's running tasks right after each B job finished
     for (let i = 0; i < B_JOBS; i++) {
       const { job } = await h.engine.submitJob(b, { handler: "noop", input: { items: [i] } });
-      const done = await waitFor(() => h.engine.getJob(b, job.id), isFinished, 30_000, 10);
+      // Poll the job row itself: getJob's why-waiting queries every 10 ms would load the
+      // very process whose workers and scheduler are being measured.
+      const done = await waitFor(() => h.db.prisma.job.findUniqueOrThrow({ where: { id: job.id }, select: { status: true } }), isFinished, 30_000, 10);
       expect(done.status).toBe("succeeded");
       const [row] = await h.db.prisma.$queryRawUnsafe<{ ms: number }[]>(
         `SELECT (extract(epoch FROM t."startedAt" - j."createdAt") * 1000)::float8 AS ms
@@ -81,6 +83,7 @@ describe("a flooding tenant does not delay another tenant's new jobs", () => {
         `all: ${latencies.map((l) => l.toFixed(0)).join(", ")}; A running after each: ${aRunning.join(", ")}`,
     );
     expect(sorted.at(-1)!, `B start latencies (ms): ${latencies.map((l) => l.toFixed(0)).join(", ")}`).toBeLessThan(LIMIT_MS);
-    expect(await h.db.prisma.task.count({ where: { jobId: flood.id, status: { in: ["pending", "queued", "running"] } } })).toBe(0);
+    // Cancel stops what is in flight at once; never-admitted tasks are swept later in batches.
+    expect(await h.db.prisma.task.count({ where: { jobId: flood.id, status: { in: ["queued", "running", "backoff"] } } })).toBe(0);
   }, 120_000);
 });
