@@ -90,3 +90,21 @@ it("stop() lets finished work report and releases the rest, which another worker
   expect(Date.now() - t0).toBeLessThan(1500);
   expect(done.status).toBe("succeeded");
 });
+
+it("a long poll whose client went away ends holding nothing: the request's signal stops it, and anything it leased meanwhile is released", async () => {
+  await Promise.all(workers.map((w) => w.stop())); // nobody else serves "hold" now
+  const body = (workerId: string, waitMs: number) => JSON.stringify({ workerId, handlers: ["hold"], max: 1, visibilityMs: 60_000, waitMs });
+  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  const gone = new AbortController();
+  const abandoned = fetch(`${api.url}/api/v1/workers/lease`, { method: "POST", headers, body: body("gone", 20_000), signal: gone.signal }).catch(() => null);
+  await new Promise((r) => setTimeout(r, 300));
+  gone.abort();
+  await abandoned;
+  await new Promise((r) => setTimeout(r, 200));
+  const job = await client.submit({ handler: "hold", input: { items: ["z"] } });
+  // Had the abandoned poll kept waiting, it would hold this task for its 60 s visibility.
+  const res = await fetch(`${api.url}/api/v1/workers/lease`, { method: "POST", headers, body: body("present", 10_000) });
+  const { tasks } = (await res.json()) as { tasks: { jobId: string }[] };
+  expect(tasks.map((t) => t.jobId)).toEqual([job.id]);
+  expect(await api.db.prisma.task.count({ where: { jobId: job.id, workerId: "gone" } })).toBe(0);
+});
