@@ -11,7 +11,7 @@ import { buildWeb, freePort, generate, setupDatabase, startSystem } from "../../
 import { createDatabase, deleteRedisKeys, dropDatabase, ensureServices } from "../../scripts/services.mjs";
 import { Supervisor } from "../../scripts/lib/procs.mjs";
 import { defer, scoped } from "./lib/cleanup";
-import { LOG_DIR, ROOT, spawnManaged } from "./lib/procs";
+import { LOG_DIR, PROFILE_PRELOAD, ROOT, spawnManaged } from "./lib/procs";
 import { fmt } from "./lib/stats";
 import { ge, le, type BenchContext, type Metric, type Scenario } from "./lib/types";
 
@@ -35,17 +35,47 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
   return { rps: r["2xx"] / r.duration, p50: r.latency.p50, p99: r.latency.p99, ok: r["2xx"], other: r.non2xx, errors: r.errors + r.timeouts, statuses };
 }
 
+/** Pids of other processes whose cwd is apps/web and whose command line matches re. */
+function othersInWeb(re: RegExp): number[] {
+  const web = path.join(ROOT, "apps/web");
+  return fs.readdirSync("/proc").filter((pid) => {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+    try {
+      return re.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ")) && fs.readlinkSync(`/proc/${pid}/cwd`) === web;
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+/**
+ * Others build and serve apps/web/.next in this checkout too (e2e setup, npm start). Wait for a
+ * `next build` of theirs to finish; and rebuild only when no other server runs from .next,
+ * because a rebuild under a running `next start` breaks it.
+ */
+async function prepareBuild(ctx: BenchContext, sup: Supervisor, notes: string[]): Promise<void> {
+  for (let waited = 0; othersInWeb(/next-build|next(\.js)? build/).length; waited += 2) {
+    if (waited === 0) ctx.log("waiting for a `next build` someone else started in apps/web to finish…");
+    if (waited > 900) throw new Error("another next build in apps/web has been running for 15 minutes");
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const built = fs.existsSync(path.join(ROOT, "apps/web/.next/BUILD_ID"));
+  if (built && ctx.quick && !ctx.rebuild) {
+    notes.push("--quick reused the existing web build without checking it is current (a full run rebuilds when sources changed).");
+  } else if (built && !ctx.rebuild && othersInWeb(/next-server|next(\.js)? start/).length) {
+    notes.push("Reused the existing web build without checking it is current: another `next start` was serving from apps/web/.next, and rebuilding under it would break it.");
+  } else {
+    await buildWeb(sup, { force: ctx.rebuild });
+  }
+}
+
 /** Boots web + scheduler + workers like `npm start`; returns the base URL and the demo API key. */
 export async function bootSystem(ctx: BenchContext, res: { notes: string[] }) {
   const sup = new Supervisor({ logDir: path.join(LOG_DIR, "api"), echo: "problems" });
   defer("stop build", () => sup.stopAll());
   const services = await ensureServices({ createDb: false, log: (m: string) => ctx.log(`[services] ${m}`) });
   if (!fs.existsSync(path.join(ROOT, "packages/db/src/generated/prisma/client.ts"))) await generate(sup);
-  if (ctx.quick && !ctx.rebuild && fs.existsSync(path.join(ROOT, "apps/web/.next/BUILD_ID"))) {
-    res.notes.push("--quick reused the existing web build without checking it is current (a full run rebuilds when sources changed).");
-  } else {
-    await buildWeb(sup, { force: ctx.rebuild });
-  }
+  await prepareBuild(ctx, sup, res.notes);
   const id = crypto.randomBytes(4).toString("hex");
   const db = new URL(services.databaseUrl);
   db.pathname = `/fanout_bench_${id}`;
@@ -64,16 +94,18 @@ export async function bootSystem(ctx: BenchContext, res: { notes: string[] }) {
   const jobsCount = async () => Number((await c.query(`SELECT count(*)::int AS n FROM jobs`)).rows[0].n);
   const port = await freePort();
   let crashed = "";
-  const { baseURL } = await startSystem(sup, {
-    port,
-    databaseUrl,
-    redisUrl: services.redisUrl,
-    queuePrefix,
-    workers: ctx.apiWorkers,
-    // Profiles of web, scheduler and workers, written when they exit at cleanup.
-    env: ctx.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(ctx.cpuProfDir, "api")}` } : {},
-    onCrash: (name: string, code: number) => (crashed = `${name} exited (${code}):\n${sup.tail(name)}`),
-  });
+  const onCrash = (name: string, code: number) => {
+    crashed ||= `${name} exited (${code}):\n${sup.tail(name)}`;
+    void sup.stopAll(); // ends startSystem's health wait at once
+  };
+  // Profiles of web, scheduler and workers, written when they exit at cleanup.
+  const env = ctx.cpuProfDir ? { NODE_OPTIONS: `--require ${PROFILE_PRELOAD}`, BENCH_CPU_PROF_DIR: path.join(ctx.cpuProfDir, "api") } : {};
+  let baseURL: string;
+  try {
+    ({ baseURL } = await startSystem(sup, { port, databaseUrl, redisUrl: services.redisUrl, queuePrefix, workers: ctx.apiWorkers, env, onCrash }));
+  } catch (err) {
+    throw crashed ? new Error(crashed) : err;
+  }
   return { baseURL, apiKey: creds.apiKey as string, jobsCount, crashed: () => crashed };
 }
 

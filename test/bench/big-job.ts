@@ -5,6 +5,7 @@
 import { scoped } from "./lib/cleanup";
 import { startBaseline } from "./lib/bullmq";
 import { fanoutEnv, rowDelta, rowStats, settledRowStats, startCluster } from "./lib/fanout";
+import { printActivity, samplePgActivity } from "./lib/pg-activity";
 import { sampleRss } from "./lib/procs";
 import { commandDelta, commandStats, sampleRedisMemory, usedMemory } from "./lib/redis";
 import { fmt, sleep } from "./lib/stats";
@@ -32,9 +33,12 @@ async function fanoutRun(ctx: BenchContext, items: number) {
   const rss = sampleRss(cluster.workers.map((w) => w.pid));
   const mem0 = await usedMemory(env.redis);
   const mem = sampleRedisMemory(env.redis, 50);
+  const act = ctx.pgActivity ? samplePgActivity(env.db.url) : undefined;
   const jobId = await env.submit(tenant, { name: "big-job", handler: "noop", input: { range: { from: 0, to: items } } });
   const job = await env.waitFinished(jobId, 30 * 60_000, 50);
   const { peak, samples } = await mem.stop();
+  const pgActivity = await act?.stop();
+  if (pgActivity) printActivity(ctx.log, pgActivity);
   const rssPeak = [...rss.stop().values()];
   const cmd = commandDelta(cmd0, await commandStats(env.redis));
   // "Results recorded": every task has one result row holding an output per item (the
@@ -67,6 +71,7 @@ async function fanoutRun(ctx: BenchContext, items: number) {
     workerRssMB: rssPeak.map((b) => b / MB),
     idleWorkerRssMB: idle.map((b) => b / MB),
     commands: cmd,
+    pgActivity,
   };
 }
 

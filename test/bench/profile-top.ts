@@ -1,6 +1,9 @@
 // Summarises V8 CPU profiles (from `npm run bench -- --cpu-prof`): self time by function and
 // by package/file, so a bench run says where the worker, scheduler or web process spends CPU.
-//   npx tsx test/bench/profile-top.ts <file.cpuprofile> [more…] [--top 25]
+//   npx tsx test/bench/profile-top.ts <file.cpuprofile> [more…] [--top 25] [--busiest 5]
+// --busiest N keeps only the N consecutive seconds with the fewest idle samples (the load,
+// without start-up and shutdown); --skip S starts that search S seconds in (past start-up). Samples are wall-clock: on an oversubscribed machine a
+// thread waiting for a core is charged to the function it was in.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -18,10 +21,34 @@ interface Profile {
 }
 
 const args = process.argv.slice(2);
-const topIdx = args.indexOf("--top");
-const top = topIdx >= 0 ? Number(args.splice(topIdx, 2)[1]) : 25;
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args.splice(i, 2)[1]) : undefined;
+};
+const top = option("--top") ?? 25;
+const busiest = option("--busiest");
+const skip = option("--skip") ?? 0;
+
+/** [from, to) in µs since the profile's start: the `seconds` consecutive seconds with the least idle time. */
+function busiestWindow(p: Profile, byId: Map<number, Node>, seconds: number): [number, number] {
+  const idle: number[] = [];
+  let t = 0;
+  p.samples!.forEach((id, i) => {
+    t += p.timeDeltas![i] ?? 0;
+    const sec = Math.floor(t / 1e6);
+    idle[sec] = (idle[sec] ?? 0) + (byId.get(id)!.callFrame.functionName === "(idle)" ? p.timeDeltas![i] ?? 0 : 0);
+  });
+  let best = 0;
+  let bestIdle = Infinity;
+  for (let s = skip; s + seconds <= idle.length; s++) {
+    let sum = 0;
+    for (let k = s; k < s + seconds; k++) sum += idle[k] ?? 0;
+    if (sum < bestIdle) [best, bestIdle] = [s, sum];
+  }
+  return [best * 1e6, (best + seconds) * 1e6];
+}
 if (args.length === 0) {
-  console.error("usage: tsx test/bench/profile-top.ts <file.cpuprofile> [more…] [--top N]");
+  console.error("usage: tsx test/bench/profile-top.ts <file.cpuprofile> [more…] [--top N] [--busiest SECONDS [--skip SECONDS]]");
   process.exit(2);
 }
 
@@ -43,7 +70,13 @@ for (const file of args) {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   if (p.samples && p.timeDeltas) {
-    p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas![i] ?? 0)));
+    const [from, to] = busiest ? busiestWindow(p, byId, busiest) : [0, Infinity];
+    let t = 0;
+    p.samples.forEach((id, i) => {
+      t += p.timeDeltas![i] ?? 0;
+      if (t >= from && t < to) self.set(id, (self.get(id) ?? 0) + (p.timeDeltas![i] ?? 0));
+    });
+    if (busiest) console.log(`${path.basename(file)}: seconds ${from / 1e6}–${to / 1e6} of the profile`);
   } else {
     const per = (p.endTime - p.startTime) / Math.max(1, p.nodes.reduce((a, n) => a + (n.hitCount ?? 0), 0));
     for (const n of p.nodes) self.set(n.id, (n.hitCount ?? 0) * per);

@@ -9,7 +9,8 @@
 //   --concurrency N    tasks per worker process (default 50; the BullMQ baseline gets workers × N)
 //   --api-workers N    worker processes booted next to the web app in scenario 5 (default 2, as npm start)
 //   --rebuild          scenario 5: always rebuild the web app (default: rebuild only if sources changed; --quick reuses any build)
-//   --cpu-prof         V8 CPU profiles of Fanout's worker and scheduler processes into bench/results/profiles/
+//   --cpu-prof         CPU profiles of Fanout's worker, scheduler (and web) processes into bench/results/profiles/<run>/
+//   --pg-activity      sample pg_stat_activity during Fanout runs: which statements keep Postgres busy
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -17,7 +18,7 @@ import { api } from "./api";
 import { bigJob } from "./big-job";
 import { pending, scoped, unwindAll } from "./lib/cleanup";
 import { LOG_DIR } from "./lib/procs";
-import { meta, printScenario, RESULTS_DIR, writeResults } from "./lib/report";
+import { meta, printScenario, RESULTS_DIR, sourcesHash, writeResults } from "./lib/report";
 import type { BenchContext, Scenario, ScenarioResult } from "./lib/types";
 import { latency } from "./latency";
 import { noisyNeighbour } from "./noisy-neighbour";
@@ -35,6 +36,7 @@ const { values: opts } = parseArgs({
     "api-workers": { type: "string", default: "2" },
     rebuild: { type: "boolean", default: false },
     "cpu-prof": { type: "boolean", default: false },
+    "pg-activity": { type: "boolean", default: false },
   },
 });
 
@@ -63,6 +65,7 @@ const ctx: BenchContext = {
   apiWorkers: int("api-workers", opts["api-workers"], 0),
   rebuild: opts.rebuild,
   cpuProfDir,
+  pgActivity: opts["pg-activity"],
   shared: {},
   log: (msg) => console.log(`  ${msg}`),
 };
@@ -84,6 +87,16 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     void cleaning.finally(() => process.exit(130));
   });
 }
+
+// A stray rejection while cleaning up after a signal (a poll whose database was just dropped)
+// is expected; any other is a bug: report it, clean up, fail.
+process.on("unhandledRejection", (err) => {
+  if (interrupted) return;
+  console.error("[bench] unhandled rejection:", err);
+  interrupted = Date.now();
+  cleaning = unwindAll();
+  void cleaning.finally(() => process.exit(1));
+});
 
 const results: ScenarioResult[] = [];
 const info = meta({ runs, quick: ctx.quick, argv: process.argv.slice(2) });
@@ -110,7 +123,9 @@ if (cleaning) {
   await cleaning;
   process.exit(130);
 }
-const files = writeResults(results, { ...info, finishedAt: new Date().toISOString(), cpuProfDir: cpuProfDir && path.relative(process.cwd(), cpuProfDir) });
+const sourcesAtEnd = sourcesHash();
+if (sourcesAtEnd !== info.sources) console.log(`[bench] note: packages/apps sources changed during the run (${info.sources} → ${sourcesAtEnd}); later runs used newer code`);
+const files = writeResults(results, { ...info, sourcesAtEnd, finishedAt: new Date().toISOString(), cpuProfDir: cpuProfDir && path.relative(process.cwd(), cpuProfDir) });
 console.log(`\n[bench] wrote ${files.join(", ")}`);
 if (cpuProfDir) console.log(`[bench] CPU profiles in ${path.relative(process.cwd(), cpuProfDir)} (summarise: npx tsx test/bench/profile-top.ts <file.cpuprofile>)`);
 process.exit(results.some((r) => r.error) ? 1 : 0);

@@ -5,9 +5,14 @@
 import { scoped } from "./lib/cleanup";
 import { startBaseline } from "./lib/bullmq";
 import { fanoutEnv, rowDelta, rowStats, settledRowStats, startCluster } from "./lib/fanout";
+import { trackCpu } from "./lib/cpu";
+import { printActivity, samplePgActivity } from "./lib/pg-activity";
 import { commandDelta, commandStats, redisClient } from "./lib/redis";
 import { fmt, sleep } from "./lib/stats";
 import { ge, type BenchContext, type Metric, type Scenario } from "./lib/types";
+
+/** CPU seconds per group → CPU ms per 1,000 tasks. */
+const perK = (cpu: Record<string, number>, n: number) => Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000 * 1000) / n]));
 
 async function baselineRun(n: number, concurrency: number) {
   const b = await startBaseline(concurrency);
@@ -15,11 +20,13 @@ async function baselineRun(n: number, concurrency: number) {
   const done = await b.expect("noop", n);
   const redis = redisClient();
   const cmdBefore = await commandStats(redis);
+  const cpu = await trackCpu({ worker: [b.worker.pid], runner: [process.pid] }, { redis });
   const t0 = Date.now();
   await b.addMany("noop", n);
   const end = await done();
+  const cpuS = await cpu.stop();
   const cmd = commandDelta(cmdBefore, await commandStats(redis));
-  return { rate: n / ((end - t0) / 1000), redisCalls: cmd.reduce((a, c) => a + c.calls, 0) / n, commands: cmd };
+  return { rate: n / ((end - t0) / 1000), redisCalls: cmd.reduce((a, c) => a + c.calls, 0) / n, commands: cmd, cpuMsPer1k: perK(cpuS, n) };
 }
 
 async function fanoutRun(ctx: BenchContext, n: number) {
@@ -29,9 +36,14 @@ async function fanoutRun(ctx: BenchContext, n: number) {
   await sleep(300);
   const before = await rowStats(env.db.url);
   const cmdBefore = await commandStats(env.redis);
+  const act = ctx.pgActivity ? samplePgActivity(env.db.url) : undefined;
+  const cpu = await trackCpu({ workers: cluster.workers.map((w) => w.pid), scheduler: [cluster.scheduler.pid], runner: [process.pid] }, { dbUrl: env.db.url, redis: env.redis });
   const t0 = Date.now();
   const jobId = await env.submit(tenant, { name: "throughput", handler: "noop", input: { range: { from: 0, to: n } }, chunkSize: 1 });
   const job = await env.waitFinished(jobId, 15 * 60_000, 20);
+  const cpuS = await cpu.stop();
+  const pgActivity = await act?.stop();
+  if (pgActivity) printActivity(ctx.log, pgActivity);
   const cmd = commandDelta(cmdBefore, await commandStats(env.redis));
   if (job.status !== "succeeded" || job.itemsSucceeded !== n) throw new Error(`job ended ${job.status} with ${job.itemsSucceeded}/${n} items`);
   // Stop everything that wrote so every backend flushes its statistics before we read them.
@@ -46,6 +58,8 @@ async function fanoutRun(ctx: BenchContext, n: number) {
     rowsByTable: rows.tables,
     redisCalls: cmd.reduce((a, c) => a + c.calls, 0) / n,
     commands: cmd,
+    cpuMsPer1k: perK(cpuS, n),
+    pgActivity,
   };
 }
 
@@ -60,10 +74,13 @@ export const throughput: Scenario = {
     const rows: Metric = { name: "Postgres rows written per task", unit: "", decimals: 1, fanout: [] };
     const commits: Metric = { name: "Postgres commits per task", unit: "", decimals: 1, fanout: [] };
     const redis: Metric = { name: "Redis commands per task (server-wide)", unit: "", decimals: 1, fanout: [], baseline: [] };
-    res.metrics.push(rate, rows, commits, redis);
+    const cpuRow = (what: string, baseline: boolean): Metric => ({ name: `CPU per 1,000 tasks: ${what}`, unit: "ms", decimals: 0, fanout: [], ...(baseline ? { baseline: [] } : {}) });
+    const cpu = { workers: cpuRow("worker processes", true), scheduler: cpuRow("scheduler", false), postgres: cpuRow("Postgres backends", false), redis: cpuRow("Redis server (shared)", true) };
+    res.metrics.push(rate, rows, commits, redis, cpu.workers, cpu.scheduler, cpu.postgres, cpu.redis);
     res.notes.push(
       `N = ${n.toLocaleString("en-US")} tasks per run. Fanout: one range job with chunkSize 1 (N tasks), 1 scheduler + ${ctx.workers} worker processes × concurrency ${ctx.concurrency}, tenant maxConcurrent 1000; timed from submitJob to the job's finishedAt. Baseline: raw BullMQ 6 addBulk (batches of 5,000) + one Worker process, concurrency ${slots}, no-op processor, removeOnComplete; timed from the first addBulk to the N-th "completed".`,
       "Rows written = pg_stat_user_tables n_tup_ins + n_tup_upd on the run's own database, read after every process that wrote to it exited (so their statistics were flushed); commits = pg_stat_database xact_commit. Redis commands are INFO commandstats deltas of the whole shared server, so other users' traffic inflates them.",
+      "CPU per 1,000 tasks = utime + stime (/proc/<pid>/stat) over the timed window: the worker processes (baseline: the BullMQ worker process), the scheduler, the Postgres backends serving the run's database, and Redis (INFO cpu, whole shared server). On a 2-core machine these share the cores, so their sum bounds tasks/s.",
     );
     ctx.shared.bullRate = rate.baseline;
     for (let i = 1; i <= ctx.runs; i++) {
@@ -76,6 +93,12 @@ export const throughput: Scenario = {
       commits.fanout.push(f.commitsPerTask);
       redis.fanout.push(f.redisCalls);
       redis.baseline!.push(b.redisCalls);
+      cpu.workers.fanout.push(f.cpuMsPer1k.workers!);
+      cpu.workers.baseline!.push(b.cpuMsPer1k.worker!);
+      cpu.scheduler.fanout.push(f.cpuMsPer1k.scheduler!);
+      cpu.postgres.fanout.push(f.cpuMsPer1k.postgres!);
+      cpu.redis.fanout.push(f.cpuMsPer1k.redis!);
+      cpu.redis.baseline!.push(b.cpuMsPer1k.redis!);
       res.details.push({ run: i, fanout: f, baseline: b });
       ctx.log(`run ${i}: Fanout ${fmt(f.rate, 0)} tasks/s, BullMQ ${fmt(b.rate, 0)} jobs/s, ratio ${(f.rate / b.rate).toFixed(2)}; ${f.rowsPerTask.toFixed(1)} rows and ${f.commitsPerTask.toFixed(1)} commits per task`);
     }

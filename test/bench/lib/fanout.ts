@@ -112,17 +112,16 @@ export async function startCluster(env: FanoutEnv, opts: ClusterOptions): Promis
   // Production mode wants a FANOUT_SECRET_KEY (webhook secrets at rest): a throwaway one per cluster.
   const secret = randomBytes(32).toString("base64url");
   const common = { DATABASE_URL: env.db.url, REDIS_URL, FANOUT_QUEUE_PREFIX: env.prefix, NODE_ENV: "production", LOG_LEVEL: "info", FANOUT_SECRET_KEY: secret };
-  const nodeArgs = opts.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfDir] : [];
   const workers: Proc[] = [];
   for (let i = 1; i <= opts.workers; i++) {
     workers.push(
       spawnManaged(`worker-${i}-${tag}`, "apps/worker/src/main.ts", {
-        nodeArgs,
+        profileDir: opts.cpuProfDir,
         env: { ...common, WORKER_CONCURRENCY: String(opts.concurrency), WORKER_ID: `bench-w${i}-${tag}` },
       }),
     );
   }
-  const scheduler = spawnManaged(`scheduler-${tag}`, "apps/scheduler/src/main.ts", { nodeArgs, env: { ...common, SCHEDULER_ID: `bench-s-${tag}` } });
+  const scheduler = spawnManaged(`scheduler-${tag}`, "apps/scheduler/src/main.ts", { profileDir: opts.cpuProfDir, env: { ...common, SCHEDULER_ID: `bench-s-${tag}` } });
   const ready = (p: Proc, re: RegExp) => p.waitForLine(re).then(() => Date.now());
   const [schedAt, ...workerAt] = await Promise.all([ready(scheduler, /"scheduler started"/), ...workers.map((w) => ready(w, /"worker started"/))]);
   if (schedAt! <= Math.max(...workerAt)) await sleep(1100);

@@ -44,16 +44,21 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   ipc?: boolean;
   nodeArgs?: string[];
+  /** Write a CPU profile of the process to this directory when it exits (lib/cpu-prof-preload.cjs). */
+  profileDir?: string;
 }
+
+export const PROFILE_PRELOAD = path.join(path.dirname(fileURLToPath(import.meta.url)), "cpu-prof-preload.cjs");
 
 export function spawnTs(name: string, file: string, opts: SpawnOptions = {}): Proc {
   fs.mkdirSync(LOG_DIR, { recursive: true });
   const logFile = path.join(LOG_DIR, `${name}.log`);
   const log = fs.createWriteStream(logFile, { flags: "a" });
   const stdio: ("ignore" | "pipe" | "ipc")[] = ["ignore", "pipe", "pipe", ...(opts.ipc ? (["ipc"] as const) : [])];
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", path.resolve(ROOT, file)], {
+  const prof = opts.profileDir ? ["--require", PROFILE_PRELOAD] : [];
+  const child = spawn(process.execPath, [...prof, ...(opts.nodeArgs ?? []), "--import", "tsx", path.resolve(ROOT, file)], {
     cwd: ROOT,
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, ...opts.env, ...(opts.profileDir ? { BENCH_CPU_PROF_DIR: opts.profileDir, BENCH_PROF_NAME: name } : {}) },
     detached: true,
     stdio,
   });

@@ -1,5 +1,6 @@
 // Turns scenario results into the console summary, the markdown table and the JSON file.
 import { execSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -42,7 +43,7 @@ export function markdown(results: ScenarioResult[], meta: Record<string, unknown
   const lines = [
     `# Fanout benchmarks`,
     "",
-    `${meta.startedAt} · commit ${meta.commit} · ${meta.runs} run(s)${meta.quick ? " · --quick" : ""} · ${meta.machine}`,
+    `${meta.startedAt} · commit ${meta.commit} · sources ${meta.sources}${meta.sourcesAtEnd !== meta.sources ? ` (changed during the run: ${meta.sourcesAtEnd} at the end)` : ""} · ${meta.runs} run(s)${meta.quick ? " · --quick" : ""} · ${meta.machine}`,
     "",
     "Fanout and baseline figures are medians over runs with the range (min–max) in brackets; the ratio is the median of the per-run ratios (Fanout ÷ baseline measured in the same run). Targets are judged on the medians.",
     "",
@@ -87,6 +88,22 @@ export function json(results: ScenarioResult[], meta: Record<string, unknown>): 
   );
 }
 
+/** Hash of the sources the benchmarked processes load, to notice an engine that changed mid-run. */
+export function sourcesHash(): string {
+  const h = createHash("sha256");
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (["node_modules", ".next", "generated"].includes(e.name)) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|mjs|prisma|sql)$/.test(e.name)) h.update(p).update(fs.readFileSync(p));
+    }
+  };
+  for (const d of ["packages", "apps/worker", "apps/scheduler", "prisma"]) walk(path.join(ROOT, d));
+  return h.digest("hex").slice(0, 12);
+}
+
 export function meta(args: { runs: number; quick: boolean; argv: string[] }): Record<string, unknown> {
   let commit = "unknown";
   try {
@@ -102,6 +119,7 @@ export function meta(args: { runs: number; quick: boolean; argv: string[] }): Re
     quick: args.quick,
     argv: args.argv,
     node: process.version,
+    sources: sourcesHash(),
     machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg().map((l) => l.toFixed(1)).join("/")} at start`,
   };
 }

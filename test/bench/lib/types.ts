@@ -39,6 +39,8 @@ export interface BenchContext {
   workers: number;
   concurrency: number;
   cpuProfDir?: string;
+  /** Sample pg_stat_activity during Fanout phases (diagnostics, adds load). */
+  pgActivity: boolean;
   apiWorkers: number;
   rebuild: boolean;
   /** Figures later scenarios reuse from earlier ones in the same run. */

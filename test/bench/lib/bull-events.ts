@@ -1,0 +1,69 @@
+// Where a Fanout task's start latency goes: BullMQ writes "added" and "active" events to its
+// queue's event stream, and stream ids carry Redis's clock in ms (the machine clock Postgres
+// timestamps use too). The stream is trimmed to ~10,000 events, so it is read live.
+import type { FanoutEnv } from "./fanout";
+import { redisClient } from "./redis";
+
+export interface Breakdown {
+  /** jobs.createdAt → the task's "added" event (submit commit, wake-up, admission round, addBulk). */
+  enqueue: number[];
+  /** "added" → "active" (BullMQ hands the task to a worker). */
+  pickup: number[];
+  /** "active" → tasks.startedAt (the worker's claim statement). */
+  claim: number[];
+}
+
+/** Records, per Fanout job id (the first 36 characters of the BullMQ id), its first "added" and "active" times. */
+export function recordBullEvents(env: FanoutEnv, pool = "default"): { stop(): Promise<void>; breakdown(ids: string[]): Promise<Breakdown> } {
+  const redis = redisClient();
+  const key = `${env.prefix}:{pool-${pool}}:events`;
+  const added = new Map<string, number>();
+  const active = new Map<string, number>();
+  let stopped = false;
+  const loop = (async () => {
+    let last = "0-0";
+    while (!stopped) {
+      const res = (await redis.xread("COUNT", 5000, "BLOCK", 200, "STREAMS", key, last)) as [string, [string, string[]][]][] | null;
+      for (const [, entries] of res ?? []) {
+        for (const [id, fields] of entries) {
+          last = id;
+          let event = "";
+          let job = "";
+          for (let i = 0; i + 1 < fields.length; i += 2) {
+            if (fields[i] === "event") event = fields[i + 1]!;
+            else if (fields[i] === "jobId") job = fields[i + 1]!.slice(0, 36);
+          }
+          const at = Number(id.split("-")[0]);
+          if (event === "added" && !added.has(job)) added.set(job, at);
+          else if (event === "active" && !active.has(job)) active.set(job, at);
+        }
+      }
+    }
+  })();
+  loop.catch(() => {});
+  const stop = async () => {
+    stopped = true;
+    await loop.catch(() => {});
+  };
+  return {
+    stop,
+    async breakdown(ids) {
+      await stop();
+      const rows = await env.db.prisma.$queryRawUnsafe<{ id: string; created: number; started: number }[]>(
+        `SELECT j.id::text, extract(epoch FROM j."createdAt") * 1000 AS created, extract(epoch FROM min(t."startedAt")) * 1000 AS started
+         FROM jobs j JOIN tasks t ON t."jobId" = j.id WHERE j.id = ANY($1::uuid[]) GROUP BY j.id`,
+        ids,
+      );
+      const out: Breakdown = { enqueue: [], pickup: [], claim: [] };
+      for (const r of rows) {
+        const a = added.get(r.id);
+        const b = active.get(r.id);
+        if (a === undefined || b === undefined) continue;
+        out.enqueue.push(a - Number(r.created));
+        out.pickup.push(b - a);
+        out.claim.push(Number(r.started) - b);
+      }
+      return out;
+    },
+  };
+}
