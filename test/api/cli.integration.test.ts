@@ -15,6 +15,7 @@ const BIN = path.join(ROOT, "node_modules", ".bin", "fanout");
 let api: ApiHarness;
 let env: Record<string, string>;
 let dir: string;
+let tenantId: string;
 
 function fanout(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -29,6 +30,7 @@ beforeAll(async () => {
   api = await startApi({ builtinWorkers: 1 });
   const t = await api.tenant("cli");
   env = { FANOUT_URL: api.url, FANOUT_API_KEY: t.key };
+  tenantId = t.id;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "fanout-cli-"));
 });
 
@@ -97,6 +99,12 @@ it("runs a remote worker from a module until SIGTERM", async () => {
   await waitFor(async () => stderr, (s) => s.includes("serving url-status"), 10_000);
   child.kill("SIGTERM");
   expect(await exited).toBe(0);
+
+  // A key without the workers scope is refused for good: one line, exit 1 (no retry loop).
+  const readOnly = await api.key(tenantId, ["jobs:read"]);
+  const refused = await fanout(["worker", "--module", module, "--api-key", readOnly]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr.trim().split("\n").at(-1)).toBe("fanout: worker stopped: This API key lacks the 'workers' scope needed for this request.");
 }, 60_000);
 
 it("lets an operator (not a tenant) allow private callbacks, audited", async () => {

@@ -71,6 +71,9 @@ export function createWorker(o: WorkerOptions) {
   let lastHeartbeatOk = Date.now();
   let slotFreed: (() => void) | undefined;
   let loop: Promise<void> | undefined;
+  let fatal: FanoutApiError | undefined;
+  let closed!: (err?: FanoutApiError) => void;
+  const closedPromise = new Promise<FanoutApiError | undefined>((r) => (closed = r));
 
   async function runItem(t: LeasedTaskBody, it: { index: number; item: unknown }, signal: AbortSignal) {
     const ctx: ItemContext = { signal, jobId: t.jobId, index: it.index, attempt: t.itemAttempt, maxAttempts: t.maxAttempts, handler: t.handler };
@@ -176,6 +179,13 @@ export function createWorker(o: WorkerOptions) {
         for (const t of body.tasks) start(t);
       } catch (err) {
         if (!running) break;
+        // A bad key, a missing scope or a malformed request will not fix itself: stop.
+        if (err instanceof FanoutApiError && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429) {
+          log.error(`[fanout-worker ${id}] cannot lease (${err.code}): ${err.message}`);
+          fatal = err;
+          void worker.stop();
+          break;
+        }
         log.warn(`[fanout-worker ${id}] lease failed: ${(err as Error).message}`);
         await sleep(1000);
       }
@@ -192,7 +202,7 @@ export function createWorker(o: WorkerOptions) {
   let signalsInstalled = false;
   const onSignal = (sig: string) => {
     log.info(`[fanout-worker ${id}] ${sig}: finishing in-flight work`);
-    void worker.stop().finally(() => proc?.exit(0));
+    void worker.stop().finally(() => proc?.exit(fatal ? 1 : 0));
   };
 
   const worker = {
@@ -201,6 +211,8 @@ export function createWorker(o: WorkerOptions) {
     get inFlight() {
       return inFlight.size;
     },
+    /** Resolves when the worker has stopped: with the error when it stopped itself (e.g. 401/403). */
+    closed: closedPromise,
     /** Starts leasing; resolves once the worker has started (stop() ends it). */
     async start() {
       if (running) return;
@@ -226,6 +238,7 @@ export function createWorker(o: WorkerOptions) {
       for (const f of left) f.controller.abort(new Error("released on shutdown"));
       await release(left.map((f) => refOf(f.task)));
       clearInterval(heartbeatTimer);
+      closed(fatal);
     },
   };
   return worker;

@@ -136,7 +136,7 @@ export async function cancelCommand(values: Record<string, string | undefined>, 
 }
 
 /** Loads `handlers` (or a default export of them) from a module and leases work until SIGTERM. */
-export async function workerCommand(values: Record<string, string | undefined>, io: ApiIo): Promise<never> {
+export async function workerCommand(values: Record<string, string | undefined>, io: ApiIo): Promise<number> {
   const mod = values.module;
   if (!mod) throw usageError("--module <path> is required (a module exporting `handlers`)");
   const file = path.resolve(mod);
@@ -161,5 +161,9 @@ export async function workerCommand(values: Record<string, string | undefined>, 
   });
   await worker.start();
   io.err(`fanout worker ${worker.id}: serving ${Object.keys(handlers).join(", ")} from ${url} (SIGTERM stops gracefully)`);
-  return new Promise<never>(() => {}); // the worker exits the process on SIGTERM/SIGINT
+  // Runs until SIGTERM/SIGINT (the SDK stops gracefully, then exits) or until the API refuses
+  // us for good (bad key, missing `workers` scope): then one line and exit status 1.
+  const err = await worker.closed;
+  if (err) throw new CliError(`worker stopped: ${err.message}`);
+  return 0;
 }
