@@ -24,4 +24,6 @@ export function ago(iso: string | Date | null | undefined, now = Date.now()): st
   return `${Math.floor(s / 86400)} d ago`;
 }
 
-export const clockTime = (iso: string) => new Date(iso).toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit", hour12: false });
+/** A chart tick: hh:mm, with seconds when the buckets are shorter than a minute. */
+export const clockTime = (iso: string, withSeconds = false) =>
+  new Date(iso).toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}), hour12: false });

@@ -39,9 +39,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </div>
         </div>
       </header>
-      <div className="lg:flex">
-        <aside className="relative border-b border-slate-200 bg-white px-3 py-2 lg:sticky lg:top-[53px] lg:h-[calc(100vh-53px)] lg:w-56 lg:shrink-0 lg:border-r lg:border-b-0 lg:py-4">
-          <Nav items={items} />
+      <div className="lg:flex lg:min-h-[calc(100vh-53px)]">
+        <aside className="relative border-b border-slate-200 bg-white px-3 py-2 lg:w-56 lg:shrink-0 lg:border-r lg:border-b-0 lg:py-4">
+          <div className="lg:sticky lg:top-[69px]">
+            <Nav items={items} />
+          </div>
         </aside>
         <main id="content" className="min-w-0 flex-1 px-4 py-6 lg:px-8">
           <div className="mx-auto max-w-6xl">

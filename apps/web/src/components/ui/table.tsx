@@ -4,7 +4,8 @@ import { cn } from "./cn";
 /** A scrollable table; `label` names it for screen readers. */
 export function Table({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   return (
-    <div className={cn("overflow-x-auto", className)}>
+    // Focusable and named, so keyboard users can scroll a wide table (axe: scrollable-region-focusable).
+    <div role="region" aria-label={label} tabIndex={0} className={cn("overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600", className)}>
       <table aria-label={label} className="w-full min-w-max text-left text-sm">{children}</table>
     </div>
   );

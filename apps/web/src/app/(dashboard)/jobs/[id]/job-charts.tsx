@@ -15,7 +15,7 @@ export default function JobCharts({ id, live }: { id: string; live: boolean }) {
   if (stats.isPending) return <div className="grid gap-4 lg:grid-cols-3"><Skeleton className="h-56" /><Skeleton className="h-56" /><Skeleton className="h-56" /></div>;
   if (stats.isError) return <ErrorState error={stats.error} onRetry={() => stats.refetch()} title="Could not load the charts" />;
   const s = stats.data;
-  const throughput = s.throughput.map((p) => ({ label: clockTime(p.at), itemsPerSec: Math.round(p.itemsPerSec * 10) / 10 }));
+  const throughput = s.throughput.map((p) => ({ label: clockTime(p.at, s.bucketSeconds < 60), itemsPerSec: Math.round(p.itemsPerSec * 10) / 10 }));
   const sampled = s.sample.step > 1 ? ` Estimated from ${num(s.sample.sampled)} of ${num(s.sample.taskCount)} tasks.` : "";
   return (
     <div className="grid gap-6 lg:grid-cols-3">

@@ -21,12 +21,21 @@ export function useLiveJob(id: string, initial: JobView) {
   const [live, setLive] = useState<LiveState>(terminal ? "finished" : "connecting");
   const lastRefresh = useRef(0);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const watched = useRef(false);
 
   useEffect(() => {
     if (terminal) {
       setLive("finished");
+      // Finished while we watched: the last change may have cancelled a pending refresh, so
+      // show the final tables and charts (not on a page opened on a finished job).
+      if (watched.current) {
+        for (const k of [trpc.jobs.tasks.pathKey(), trpc.jobs.results.pathKey(), trpc.jobs.deadLetterGroups.pathKey(), trpc.jobs.stats.pathKey()]) {
+          void queryClient.invalidateQueries({ queryKey: k });
+        }
+      }
       return;
     }
+    watched.current = true;
     const refreshDependents = () => {
       const run = () => {
         lastRefresh.current = Date.now();
