@@ -92,8 +92,9 @@ it("stop() lets finished work report and releases the rest, which another worker
 });
 
 it("a long poll whose client went away ends holding nothing: the request's signal stops it, and anything it leased meanwhile is released", async () => {
-  await Promise.all(workers.map((w) => w.stop())); // nobody else serves "hold" now
-  const body = (workerId: string, waitMs: number) => JSON.stringify({ workerId, handlers: ["hold"], max: 1, visibilityMs: 60_000, waitMs });
+  // Its own handler: earlier tests leave "hold" tasks behind (the superseded one comes back).
+  await client.handlers.register({ name: "poll" });
+  const body = (workerId: string, waitMs: number) => JSON.stringify({ workerId, handlers: ["poll"], max: 1, visibilityMs: 60_000, waitMs });
   const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
   const gone = new AbortController();
   const abandoned = fetch(`${api.url}/api/v1/workers/lease`, { method: "POST", headers, body: body("gone", 20_000), signal: gone.signal }).catch(() => null);
@@ -101,7 +102,7 @@ it("a long poll whose client went away ends holding nothing: the request's signa
   gone.abort();
   await abandoned;
   await new Promise((r) => setTimeout(r, 200));
-  const job = await client.submit({ handler: "hold", input: { items: ["z"] } });
+  const job = await client.submit({ handler: "poll", input: { items: ["z"] } });
   // Had the abandoned poll kept waiting, it would hold this task for its 60 s visibility.
   const res = await fetch(`${api.url}/api/v1/workers/lease`, { method: "POST", headers, body: body("present", 10_000) });
   const { tasks } = (await res.json()) as { tasks: { jobId: string }[] };
