@@ -2,6 +2,7 @@ import type { PrismaClient } from "@fanout/db";
 import type { Redis } from "ioredis";
 import { channels } from "./keys";
 import type { EngineMetrics } from "./metrics";
+import type { QuotaCache } from "./quota";
 import type { Logger } from "./types";
 
 /** What every engine component shares; built once by createEngine. */
@@ -16,6 +17,7 @@ export interface EngineContext {
   leaseMs: number;
   channels: ReturnType<typeof channels>;
   metrics: EngineMetrics;
+  quotas: QuotaCache;
 }
 
 /** Wakes the scheduler (a submit, a finished task). Fire-and-forget: the scheduler also ticks. */

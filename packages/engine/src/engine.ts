@@ -6,6 +6,7 @@ import { registerClusterGauges } from "./cluster-gauges";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { allItemMicros } from "./handler-stats";
 import { createMetrics } from "./metrics";
+import { QuotaCache } from "./quota";
 import { cancelJob, redriveJob, setJobPaused, setTenantPaused, type RedriveFilter } from "./control";
 import { deadLetterGroups, discardDeadLetters, type DeadLetterGroup } from "./dead-letters";
 import { channels, queueName } from "./keys";
@@ -84,7 +85,7 @@ export interface Engine {
 export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine {
   const prefix = opts.prefix ?? "fanout";
   const metrics = createMetrics();
-  const ctx: EngineContext = { ...deps, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics };
+  const ctx: EngineContext = { ...deps, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics, quotas: new QuotaCache(deps.prisma) };
   let clusterGauges = false;
   const queues = new Map<string, Queue>();
   const getQueue = (pool: string) => {
@@ -111,16 +112,16 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     async submitJob(tenantId, input, submitOpts) {
       const parent = contextFrom(submitOpts?.traceparent);
       const attrs = { "fanout.tenant_id": tenantId, "fanout.handler": input.handler };
-      const { jobId, created, headers, pool } = await withSpan("fanout.job.submit", SpanKind.PRODUCER, parent, attrs, async (span) => {
+      const { job, created, headers, pool } = await withSpan("fanout.job.submit", SpanKind.PRODUCER, parent, attrs, async (span) => {
         const out = await submitJob(ctx, tenantId, input, { ...submitOpts, traceparent: traceparentOf(span) ?? undefined });
-        span.setAttribute("fanout.job_id", out.jobId);
+        span.setAttribute("fanout.job_id", out.job.id);
         return out;
       });
-      if (created) {
-        wakeScheduler(ctx, pool ?? "default");
-        announceJob(ctx, jobId, "queued");
-      }
-      return { job: await view(tenantId, jobId), created, headers };
+      if (!created) return { job: await view(tenantId, job.id), created, headers };
+      wakeScheduler(ctx, pool);
+      announceJob(ctx, job.id, "queued");
+      // A new job has nothing running yet: its row is the whole view.
+      return { job: toJobView(job), created, headers };
     },
     getJob: detailedView,
     async listJobs(tenantId, filter) {

@@ -30,3 +30,25 @@ export async function loadQuota(prisma: PrismaClient, tenantId: string): Promise
   if (!q) return DEFAULT_QUOTA;
   return { ...q, maxQueuedItems: Number(q.maxQueuedItems) };
 }
+
+/**
+ * Per-process quota cache: submits read a tenant's quota without a query, and a change
+ * (CLI, admin API) still takes effect within `ttlMs`.
+ */
+export class QuotaCache {
+  private readonly entries = new Map<string, { quota: TenantQuota; at: number }>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly ttlMs = 1000,
+  ) {}
+
+  async get(tenantId: string): Promise<TenantQuota> {
+    const hit = this.entries.get(tenantId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.quota;
+    const quota = await loadQuota(this.prisma, tenantId);
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(tenantId, { quota, at: Date.now() });
+    return quota;
+  }
+}

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import type { PrismaClient } from "@fanout/db";
+import type { Job, PrismaClient } from "@fanout/db";
 import { FanoutError, type CreateJobInput } from "@fanout/validators";
 import { chooseChunkSize, sliceTasks } from "./chunking";
 import type { EngineContext } from "./context";
 import { isKnownHandler } from "./handlers";
 import { observedItemMicros } from "./handler-stats";
 import { taskOrderingKeys } from "./ordering";
-import { loadQuota, type TenantQuota } from "./quota";
+import { insertJob } from "./job-insert";
+import type { TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
 import { remotePool } from "./remote";
 
@@ -18,11 +19,11 @@ export interface SubmitOptions {
 }
 
 export interface SubmitOutcome {
-  jobId: string;
+  job: Job;
   created: boolean;
   /** RateLimit headers describing the tenant's submit budget after this call. */
   headers: Record<string, string>;
-  pool?: string;
+  pool: string;
 }
 
 /** Stable JSON (sorted keys) so the same body always hashes the same. */
@@ -91,107 +92,61 @@ async function checkQueuedItems(prisma: PrismaClient, tenantId: string, total: n
 }
 
 /**
- * Writes the job and all its tasks in one transaction, so anything answered 2xx is
- * durable. Idempotency rides on the unique (tenantId, idempotencyKey) index: a
- * concurrent duplicate waits on the index and then finds the original.
+ * Validates against the tenant's quota, then writes the job and all its tasks
+ * atomically, so anything answered 2xx is durable. Idempotency rides on the unique
+ * (tenantId, idempotencyKey) index: a concurrent duplicate waits on the index and then
+ * finds the original.
  */
 export async function submitJob(ctx: EngineContext, tenantId: string, input: CreateJobInput, opts: SubmitOptions = {}): Promise<SubmitOutcome> {
   const { prisma } = ctx;
   const items = "items" in input.input ? input.input.items : undefined;
   const range = "range" in input.input ? input.input.range : undefined;
   const total = items ? items.length : range!.to - range!.from;
-  const quota = await loadQuota(prisma, tenantId);
-  const route = await routeHandler(prisma, tenantId, input);
+  const [quota, route] = await Promise.all([ctx.quotas.get(tenantId), routeHandler(prisma, tenantId, input)]);
   checkLimits(input, total, quota, opts);
   await checkQueuedItems(prisma, tenantId, total, quota);
-  const headers = await takeSubmitToken(ctx.redis, `${ctx.prefix}:{tenant-${tenantId}}:submit-bucket`, { ratePerSec: quota.submitRatePerSec, burst: quota.submitBurst });
+  const [headers, observed] = await Promise.all([
+    takeSubmitToken(ctx.redis, `${ctx.prefix}:{tenant-${tenantId}}:submit-bucket`, { ratePerSec: quota.submitRatePerSec, burst: quota.submitBurst }),
+    input.chunkSize ? undefined : observedItemMicros(ctx, input.handler),
+  ]);
 
   const hash = requestHash(input);
-  const observed = input.chunkSize ? undefined : await observedItemMicros(ctx, input.handler);
   const chunkSize = Math.min(input.chunkSize ?? chooseChunkSize(input.handler, total, items, observed), total);
   const slices = sliceTasks(total, chunkSize);
-  const orderingKeys = taskOrderingKeys(slices, input.orderingKey, items);
-  const priority = input.priority ?? 0;
-  const pool = route.pool;
-
-  const outcome = await prisma.$transaction(
-    async (tx) => {
-      const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
-        `INSERT INTO jobs ("id","tenantId","name","handler","pool","inputKind","rangeFrom","rangeTo","totalItems","chunkSize","taskCount",
-           "priority","maxAttempts","timeoutMs","backoffBaseMs","backoffMaxMs","orderingKey","labels","idempotencyKey","requestHash","callbackUrl","traceparent")
-         VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, $5, $6::bigint, $7::bigint, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20, $21)
-         ON CONFLICT ("tenantId","idempotencyKey") DO NOTHING
-         RETURNING id`,
-        tenantId,
-        input.name ?? `${input.handler} × ${total}`,
-        input.handler,
-        pool,
-        items ? "items" : "range",
-        range ? BigInt(range.from) : null,
-        range ? BigInt(range.to) : null,
-        total,
-        chunkSize,
-        slices.length,
-        priority,
-        route.maxAttempts,
-        route.timeoutMs,
-        input.backoff?.baseMs ?? 1000,
-        input.backoff?.maxMs ?? 60_000,
-        input.orderingKey ?? null,
-        JSON.stringify(input.labels ?? {}),
-        opts.idempotencyKey ?? null,
-        hash,
-        input.callbackUrl ?? null,
-        opts.traceparent ?? null,
-      );
-      if (inserted.length === 0) {
-        const original = await tx.job.findUnique({
-          where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: opts.idempotencyKey! } },
-          select: { id: true, requestHash: true },
-        });
-        if (!original) throw new FanoutError(409, "idempotency_conflict", "A request with this Idempotency-Key is still being processed; retry shortly.");
-        if (original.requestHash !== hash) {
-          throw new FanoutError(409, "idempotency_key_reused", "This Idempotency-Key was already used with a different request body. Use a new key for a different job.", "Idempotency-Key");
-        }
-        return { jobId: original.id, created: false, headers };
-      }
-      const jobId = inserted[0]!.id;
-      await insertTasks(tx as unknown as PrismaClient, { jobId, tenantId, pool, priority, slices, items, orderingKeys });
-      return { jobId, created: true, headers };
+  const job = await insertJob(
+    prisma,
+    {
+      tenantId,
+      name: input.name ?? `${input.handler} × ${total}`,
+      handler: input.handler,
+      pool: route.pool,
+      inputKind: items ? "items" : "range",
+      rangeFrom: range ? BigInt(range.from) : null,
+      rangeTo: range ? BigInt(range.to) : null,
+      totalItems: total,
+      chunkSize,
+      taskCount: slices.length,
+      priority: input.priority ?? 0,
+      maxAttempts: route.maxAttempts,
+      timeoutMs: route.timeoutMs,
+      backoffBaseMs: input.backoff?.baseMs ?? 1000,
+      backoffMaxMs: input.backoff?.maxMs ?? 60_000,
+      orderingKey: input.orderingKey ?? null,
+      labels: JSON.stringify(input.labels ?? {}),
+      idempotencyKey: opts.idempotencyKey ?? null,
+      requestHash: hash,
+      callbackUrl: input.callbackUrl ?? null,
+      traceparent: opts.traceparent ?? null,
     },
-    { timeout: 120_000, maxWait: 10_000 },
+    { slices, items, orderingKeys: taskOrderingKeys(slices, input.orderingKey, items) },
   );
-  return { ...outcome, pool };
-}
+  if (job) return { job, created: true, headers, pool: route.pool };
 
-const TASK_BATCH = 5000;
-
-/** One multi-row INSERT per batch of tasks: a million items never means a million round trips. */
-async function insertTasks(
-  tx: PrismaClient,
-  a: { jobId: string; tenantId: string; pool: string; priority: number; slices: ReturnType<typeof sliceTasks>; items?: unknown[]; orderingKeys: string[][] },
-): Promise<void> {
-  for (let i = 0; i < a.slices.length; i += TASK_BATCH) {
-    const batch = a.slices.slice(i, i + TASK_BATCH);
-    const chunks = a.items ? JSON.stringify(batch.map((s) => a.items!.slice(s.firstIndex, s.firstIndex + s.itemCount))) : null;
-    const keys = a.orderingKeys.slice(i, i + TASK_BATCH);
-    const ordered = keys.some((k) => k.length > 0) ? JSON.stringify(keys) : null;
-    await tx.$executeRawUnsafe(
-      `INSERT INTO tasks ("jobId","seq","tenantId","pool","priority","firstIndex","itemCount","items","pendingIdx","orderingKeys")
-       SELECT $1::uuid, s.seq, $2::uuid, $3, $4, s.first, s.cnt,
-              CASE WHEN $8::jsonb IS NULL THEN NULL ELSE $8::jsonb -> (s.ord::int - 1) END, '{}'::int[],
-              CASE WHEN $9::jsonb IS NULL THEN '{}'::text[]
-                   ELSE ARRAY(SELECT jsonb_array_elements_text($9::jsonb -> (s.ord::int - 1))) END
-       FROM unnest($5::int[], $6::int[], $7::int[]) WITH ORDINALITY AS s(seq, first, cnt, ord)`,
-      a.jobId,
-      a.tenantId,
-      a.pool,
-      a.priority,
-      batch.map((s) => s.seq),
-      batch.map((s) => s.firstIndex),
-      batch.map((s) => s.itemCount),
-      chunks,
-      ordered,
-    );
+  // The key exists: a concurrent duplicate waited on the unique index and lands here.
+  const original = await prisma.job.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: opts.idempotencyKey! } } });
+  if (!original) throw new FanoutError(409, "idempotency_conflict", "A request with this Idempotency-Key is still being processed; retry shortly.");
+  if (original.requestHash !== hash) {
+    throw new FanoutError(409, "idempotency_key_reused", "This Idempotency-Key was already used with a different request body. Use a new key for a different job.", "Idempotency-Key");
   }
+  return { job: original, created: false, headers, pool: original.pool };
 }

@@ -1,0 +1,94 @@
+import type { Job, PrismaClient } from "@fanout/db";
+import type { TaskSlice } from "./chunking";
+
+/** Everything a new job row holds, in the column order of JOB_COLUMNS. */
+export interface NewJob {
+  tenantId: string;
+  name: string;
+  handler: string;
+  pool: string;
+  inputKind: "items" | "range";
+  rangeFrom: bigint | null;
+  rangeTo: bigint | null;
+  totalItems: number;
+  chunkSize: number;
+  taskCount: number;
+  priority: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  orderingKey: string | null;
+  labels: string;
+  idempotencyKey: string | null;
+  requestHash: string;
+  callbackUrl: string | null;
+  traceparent: string | null;
+}
+
+export interface NewTasks {
+  slices: TaskSlice[];
+  items?: unknown[];
+  orderingKeys: string[][];
+}
+
+const JOB_COLUMNS = ["tenantId", "name", "handler", "pool", "inputKind", "rangeFrom", "rangeTo", "totalItems", "chunkSize", "taskCount", "priority", "maxAttempts", "timeoutMs", "backoffBaseMs", "backoffMaxMs", "orderingKey", "labels", "idempotencyKey", "requestHash", "callbackUrl", "traceparent"] as const;
+const CASTS: Record<string, string> = { tenantId: "::uuid", rangeFrom: "::bigint", rangeTo: "::bigint", labels: "::jsonb" };
+const JOB_INSERT = `INSERT INTO jobs ("id", ${JOB_COLUMNS.map((c) => `"${c}"`).join(", ")})
+  VALUES (gen_random_uuid(), ${JOB_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ?? ""}`).join(", ")})
+  ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING RETURNING *`;
+
+/** Tasks of one job from a batch of slices: one multi-row INSERT, never a round trip per task. */
+const tasksSelect = (job: string, p: number, from = "") => `
+  SELECT ${job}, s.seq, $${p}::uuid, $${p + 1}, $${p + 2}, s.first, s.cnt,
+         CASE WHEN $${p + 6}::jsonb IS NULL THEN NULL ELSE $${p + 6}::jsonb -> (s.ord::int - 1) END, '{}'::int[],
+         CASE WHEN $${p + 7}::jsonb IS NULL THEN '{}'::text[]
+              ELSE ARRAY(SELECT jsonb_array_elements_text($${p + 7}::jsonb -> (s.ord::int - 1))) END
+  FROM ${from}unnest($${p + 3}::int[], $${p + 4}::int[], $${p + 5}::int[]) WITH ORDINALITY AS s(seq, first, cnt, ord)`;
+const TASK_INSERT = `INSERT INTO tasks ("jobId", "seq", "tenantId", "pool", "priority", "firstIndex", "itemCount", "items", "pendingIdx", "orderingKeys")`;
+
+export const TASK_BATCH = 5000;
+
+function taskParams(job: NewJob, t: NewTasks, from: number): unknown[] {
+  const batch = t.slices.slice(from, from + TASK_BATCH);
+  const keys = t.orderingKeys.slice(from, from + TASK_BATCH);
+  return [
+    job.tenantId,
+    job.pool,
+    job.priority,
+    batch.map((s) => s.seq),
+    batch.map((s) => s.firstIndex),
+    batch.map((s) => s.itemCount),
+    t.items ? JSON.stringify(batch.map((s) => t.items!.slice(s.firstIndex, s.firstIndex + s.itemCount))) : null,
+    keys.some((k) => k.length > 0) ? JSON.stringify(keys) : null,
+  ];
+}
+
+/**
+ * Inserts a job and its tasks atomically; null when the idempotency key already exists.
+ * Jobs of up to TASK_BATCH tasks (nearly all) take one statement, a CTE, with no
+ * interactive transaction; larger ones insert their tasks batch by batch in one.
+ */
+export async function insertJob(prisma: PrismaClient, job: NewJob, tasks: NewTasks): Promise<Job | null> {
+  const jobParams = JOB_COLUMNS.map((c) => job[c]);
+  if (tasks.slices.length <= TASK_BATCH) {
+    const rows = await prisma.$queryRawUnsafe<Job[]>(
+      `WITH j AS (${JOB_INSERT}), t AS (${TASK_INSERT} ${tasksSelect("j.id", jobParams.length + 1, "j, ")})
+       SELECT * FROM j`,
+      ...jobParams,
+      ...taskParams(job, tasks, 0),
+    );
+    return rows[0] ?? null;
+  }
+  return prisma.$transaction(
+    async (tx) => {
+      const [row] = await tx.$queryRawUnsafe<Job[]>(JOB_INSERT, ...jobParams);
+      if (!row) return null;
+      for (let i = 0; i < tasks.slices.length; i += TASK_BATCH) {
+        await tx.$executeRawUnsafe(`${TASK_INSERT} ${tasksSelect("$1::uuid", 2)}`, row.id, ...taskParams(job, tasks, i));
+      }
+      return row;
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
+}
