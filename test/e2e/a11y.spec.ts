@@ -34,6 +34,8 @@ test("every dashboard and admin page has no serious accessibility violations", a
   for (const path of pages) {
     await page.goto(path);
     await expectNoSeriousViolations(page, path);
+    const slug = path.replace(/^\//, "").replace(/[0-9a-f-]{36}/, "id").replace(/\//g, "-");
+    await page.screenshot({ path: screenshotPath(`page-${slug}`), fullPage: true });
   }
   // The job page's other tabs and an open dialog.
   await page.goto(`/jobs/${job.id}`);

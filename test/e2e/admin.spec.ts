@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { e2eEnv, screenshotPath } from "./helpers/env";
-import { signInAdmin, signInAs } from "./helpers/dashboard";
+import { seriousViolations, signInAdmin, signInAs } from "./helpers/dashboard";
 
 test.describe.configure({ mode: "serial" });
 
@@ -64,6 +64,7 @@ test("a member cannot open the admin console: 403 from the server and refused tR
     await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
   }
   await page.screenshot({ path: screenshotPath("admin-forbidden-for-member"), fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
 
   // The server refuses the admin procedures themselves, not just the pages.
   const list = await page.request.get("/api/trpc/admin.tenants");

@@ -23,6 +23,7 @@ test("create a key, submit with it over REST, see the job, revoke it and get 401
   const secret = (await secretBox.textContent())!.trim();
   expect(secret.length).toBeGreaterThan(20);
   await expect(page.getByRole("button", { name: "Copy key" })).toBeVisible();
+  await page.screenshot({ path: screenshotPath("api-keys"), fullPage: true });
 
   // Use it from the test, as a client would.
   const jobName = `via-new-key-${randomBytes(3).toString("hex")}`;
@@ -42,7 +43,7 @@ test("create a key, submit with it over REST, see the job, revoke it and get 401
   await expect(row).toContainText(env.adminEmail);
   await expect(row.getByText(/just now|s ago/)).toBeVisible();
   await expect(page.locator("body")).not.toContainText(secret);
-  await page.screenshot({ path: screenshotPath("api-keys"), fullPage: true });
+  await page.screenshot({ path: screenshotPath("api-keys-list"), fullPage: true });
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Jobs" }).click();
   await expect(page.getByTestId("job-row").filter({ hasText: jobName })).toBeVisible();

@@ -11,8 +11,16 @@ export function duration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-export const dateTime = (iso: string | Date | null | undefined) =>
-  iso ? new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "medium" }) : "—";
+/** Compact local date and time ("Nov 28, 14:05:09"; the year only when it is not this year). */
+export function dateTime(iso: string | Date | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  const sameYear = d.getFullYear() === new Date().getFullYear();
+  return d.toLocaleString("en-US", {
+    month: "short", day: "numeric", ...(sameYear ? {} : { year: "numeric" }),
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+  });
+}
 
 export function ago(iso: string | Date | null | undefined, now = Date.now()): string {
   if (!iso) return "never";

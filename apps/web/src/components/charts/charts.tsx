@@ -29,7 +29,7 @@ export function TimeAreaChart<T extends { label: string }>({ data, series, unit,
       <XAxis dataKey="label" tick={TICK} minTickGap={24} />
       <YAxis tick={TICK} width={56} unit={unit} allowDecimals />
       <Tooltip />
-      {series.length > 1 && <Legend />}
+      {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
       {limit && <ReferenceLine y={limit.value} stroke="#dc2626" strokeDasharray="4 4" label={{ value: limit.label, fill: "#b91c1c", fontSize: 11, position: "insideTopRight" }} />}
       {series.map((s, i) => (
         <Area key={s.key} type="monotone" dataKey={s.key} name={s.name} isAnimationActive={false}
@@ -46,9 +46,9 @@ export function TimeLineChart<T extends { label: string }>({ data, series, unit 
       <XAxis dataKey="label" tick={TICK} minTickGap={24} />
       <YAxis tick={TICK} width={64} unit={unit} />
       <Tooltip />
-      <Legend />
+      <Legend wrapperStyle={{ fontSize: 12 }} />
       {series.map((s, i) => (
-        <Line key={s.key} type="monotone" dataKey={s.key} name={s.name} dot={false} connectNulls isAnimationActive={false}
+        <Line key={s.key} type="monotone" dataKey={s.key} name={s.name} dot={{ r: 2 }} connectNulls isAnimationActive={false}
           stroke={s.color ?? COLORS[i % COLORS.length]} strokeWidth={2} strokeDasharray={s.dashed ? "4 4" : undefined} />
       ))}
     </LineChart>
@@ -62,7 +62,7 @@ export function SimpleBarChart<T extends { label: string }>({ data, series, stac
       <XAxis dataKey="label" tick={TICK} interval="preserveStartEnd" />
       <YAxis tick={TICK} width={56} allowDecimals={false} />
       <Tooltip />
-      {series.length > 1 && <Legend />}
+      {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
       {series.map((s, i) => (
         <Bar key={s.key} dataKey={s.key} name={s.name} stackId={stacked ? "a" : undefined} fill={s.color ?? COLORS[i % COLORS.length]} isAnimationActive={false} radius={stacked ? 0 : [3, 3, 0, 0]} />
       ))}

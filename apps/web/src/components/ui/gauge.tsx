@@ -13,8 +13,10 @@ export function Gauge({ label, value, max, format = (n) => n.toLocaleString(), u
     <figure className="flex flex-col items-center" role="img" aria-label={text}>
       <svg viewBox="0 0 100 56" className="w-40" aria-hidden>
         <path d="M10 50 A40 40 0 0 1 90 50" fill="none" strokeWidth="10" strokeLinecap="round" className="stroke-slate-200" />
-        <path d="M10 50 A40 40 0 0 1 90 50" fill="none" strokeWidth="10" strokeLinecap="round" className={cn(color, "transition-all")}
-          strokeDasharray={`${length * ratio} ${length}`} />
+        {ratio > 0 && (
+          <path d="M10 50 A40 40 0 0 1 90 50" fill="none" strokeWidth="10" strokeLinecap="round" className={cn(color, "transition-all")}
+            strokeDasharray={`${length * ratio} ${length}`} />
+        )}
         <text x="50" y="46" textAnchor="middle" className="fill-slate-900 text-[15px] font-semibold">{pct}%</text>
       </svg>
       <figcaption className="mt-1 text-center text-sm">

@@ -13,4 +13,4 @@ export function Table({ label, children, className }: { label: string; children:
 export const THead = ({ children }: { children: ReactNode }) => <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">{children}</thead>;
 export const TH = ({ className, ...p }: ThHTMLAttributes<HTMLTableCellElement>) => <th scope="col" className={cn("px-3 py-2 font-medium", className)} {...p} />;
 export const TR = ({ className, ...p }: HTMLAttributes<HTMLTableRowElement>) => <tr className={cn("border-t border-slate-100", className)} {...p} />;
-export const TD = ({ className, ...p }: TdHTMLAttributes<HTMLTableCellElement>) => <td className={cn("px-3 py-2 align-top", className)} {...p} />;
+export const TD = ({ className, ...p }: TdHTMLAttributes<HTMLTableCellElement>) => <td className={cn("px-3 py-2 align-middle", className)} {...p} />;

@@ -76,7 +76,7 @@ export function JobsList({ canSubmit }: { canSubmit: boolean }) {
         ))}
       </div>
 
-      <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
+      <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-6">
         <label className="text-sm lg:col-span-2">
           <span className="mb-1 block text-slate-700">Search</span>
           <Input type="search" value={f.q} maxLength={200} placeholder="Name or job id" onChange={(e) => setFilter("q", e.target.value)} />
@@ -95,7 +95,7 @@ export function JobsList({ canSubmit }: { canSubmit: boolean }) {
             onKeyDown={(e) => e.key === "Enter" && setFilter("label", labelDraft.trim())} />
           {!labelValid && <span id="label-filter-error" className="mt-1 block text-xs text-red-700">Use key=value</span>}
         </label>
-        <div className="grid grid-cols-2 gap-2 text-sm">
+        <div className="grid grid-cols-2 gap-2 text-sm sm:col-span-2 lg:col-span-2">
           <label><span className="mb-1 block text-slate-700">From</span><Input type="date" value={f.from} onChange={(e) => setFilter("from", e.target.value)} /></label>
           <label><span className="mb-1 block text-slate-700">To</span><Input type="date" value={f.to} onChange={(e) => setFilter("to", e.target.value)} /></label>
         </div>
@@ -115,7 +115,7 @@ export function JobsList({ canSubmit }: { canSubmit: boolean }) {
         ) : (
           <Table label="Jobs">
             <THead>
-              <tr><TH>Name</TH><TH>Handler</TH><TH>Status</TH><TH className="w-48">Progress</TH><TH>Labels</TH><TH>Created</TH></tr>
+              <tr><TH>Name</TH><TH>Handler</TH><TH>Status</TH><TH className="w-36">Progress</TH><TH>Labels</TH><TH>Created</TH></tr>
             </THead>
             <tbody>
               {jobs.data?.data.map((job) => (
@@ -139,7 +139,7 @@ export function JobsList({ canSubmit }: { canSubmit: boolean }) {
                       ))}
                     </div>
                   </TD>
-                  <TD className="text-slate-600"><time dateTime={job.createdAt}>{dateTime(job.createdAt)}</time></TD>
+                  <TD className="whitespace-nowrap text-slate-600"><time dateTime={job.createdAt}>{dateTime(job.createdAt)}</time></TD>
                 </TR>
               ))}
             </tbody>

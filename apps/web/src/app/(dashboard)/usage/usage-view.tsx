@@ -22,7 +22,7 @@ export function UsageView() {
     concurrency: Math.round(p.concurrency * 10) / 10,
     queuedItems: p.queuedItems,
     submitsPerSec: Math.round(p.submitsPerSec * 100) / 100,
-    itemsPerSec: Math.round(p.itemsPerSec * 10) / 10,
+    itemsPerSec: Math.round(p.itemsPerSec * 100) / 100,
   }));
   const peak = (k: "concurrency" | "queuedItems" | "submitsPerSec" | "itemsPerSec") => Math.max(0, ...data.map((d) => d[k]));
   return (
@@ -48,7 +48,7 @@ export function UsageView() {
           <ChartFrame title="Submits per second" summary={`Peak ${num(peak("submitsPerSec"), 2)}/s of ${num(quota.submitRatePerSec, 2)}/s (burst ${num(quota.submitBurst)})`}>
             <TimeAreaChart data={data} series={[{ key: "submitsPerSec", name: "jobs/s", color: "#0891b2" }]} limit={quota.submitRatePerSec <= peak("submitsPerSec") * 4 ? { value: quota.submitRatePerSec, label: "rate" } : undefined} />
           </ChartFrame>
-          <ChartFrame title="Items finished per second" summary={`Peak ${num(peak("itemsPerSec"), 1)}/s`}>
+          <ChartFrame title="Items finished per second" summary={`Peak ${num(peak("itemsPerSec"), 2)}/s`}>
             <TimeAreaChart data={data} series={[{ key: "itemsPerSec", name: "items/s", color: "#16a34a" }]} />
           </ChartFrame>
         </CardBody>

@@ -69,8 +69,7 @@ function Controls({ job, canWrite }: { job: JobView; canWrite: boolean }) {
 export function JobDetail({ initial, canWrite }: { initial: JobView; canWrite: boolean }) {
   const { job, terminal, live } = useLiveJob(initial.id, initial);
   const p = job.progress;
-  const remaining = p.total - p.succeeded - p.dead;
-  const { rate, etaMs } = useEta(job.id, remaining, !terminal);
+  const { rate, etaMs } = useEta(job, !terminal);
   const elapsed = job.startedAt ? (job.finishedAt ? Date.parse(job.finishedAt) : Date.now()) - Date.parse(job.startedAt) : null;
 
   return (
@@ -117,7 +116,7 @@ export function JobDetail({ initial, canWrite }: { initial: JobView; canWrite: b
       <Card aria-labelledby="details-heading">
         <CardHeader id="details-heading" title="Details" />
         <CardBody>
-          <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4">
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm lg:grid-cols-4">
             <div><dt className="text-slate-600">Handler</dt><dd className="font-mono">{job.handler}</dd></div>
             <div><dt className="text-slate-600">Input</dt><dd>{job.input.kind === "items" ? `${num(job.input.count)} items` : `range ${num(job.input.from)} … ${num(job.input.to - 1)}`}</dd></div>
             <div><dt className="text-slate-600">Priority / attempts / timeout</dt><dd>{job.priority} / {job.maxAttempts} / {num(job.timeoutMs)} ms</dd></div>

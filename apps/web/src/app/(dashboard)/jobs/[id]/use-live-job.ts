@@ -11,6 +11,7 @@ export const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 export type LiveState = "connecting" | "live" | "reconnecting" | "finished";
 
 const DEPENDENT_REFRESH_MS = 2_000;
+const LIVE_RATE_WINDOW_MS = 15_000;
 
 export function useLiveJob(id: string, initial: JobView) {
   const trpc = useTRPC();
@@ -75,10 +76,23 @@ export function useLiveJob(id: string, initial: JobView) {
   return { job: job.data, terminal, live };
 }
 
-/** Remaining items ÷ recent rate, for the progress card (null when unknown). */
-export function useEta(id: string, remaining: number, live: boolean) {
+/**
+ * Throughput and ETA. While the job runs they come from the live updates themselves (items
+ * finished over the last ~15 s of events), so the ETA moves with the progress bar; the
+ * server's sampled rate (jobs.stats) fills in before there are two events, and once done.
+ */
+export function useEta(job: JobView, live: boolean) {
   const trpc = useTRPC();
-  const stats = useQuery({ ...trpc.jobs.stats.queryOptions({ id }), refetchInterval: live ? 3_000 : false });
-  const rate = stats.data?.recentItemsPerSec ?? 0;
+  const stats = useQuery({ ...trpc.jobs.stats.queryOptions({ id: job.id }), refetchInterval: live ? 3_000 : false });
+  const samples = useRef<{ t: number; done: number }[]>([]);
+  const done = job.progress.succeeded + job.progress.dead;
+  const now = Date.now();
+  const last = samples.current[samples.current.length - 1];
+  if (!last || last.done !== done) samples.current = [...samples.current.filter((x) => now - x.t <= LIVE_RATE_WINDOW_MS), { t: now, done }];
+  const first = samples.current[0]!;
+  const newest = samples.current[samples.current.length - 1]!;
+  const liveRate = newest.t - first.t >= 1_000 ? ((newest.done - first.done) * 1000) / (newest.t - first.t) : 0;
+  const rate = live && liveRate > 0 ? liveRate : (stats.data?.recentItemsPerSec ?? 0);
+  const remaining = job.progress.total - done;
   return { rate, etaMs: live && rate > 0 ? (remaining / rate) * 1000 : null };
 }
