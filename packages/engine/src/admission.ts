@@ -83,8 +83,10 @@ function belowShare(demand: TenantDemand[], capacity: number): Set<string> {
  * The job rows are share-locked: a concurrent cancel (which locks the job first) either
  * waits for this round or is seen by it, so a cancelled job never gets tasks admitted.
  */
-export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, capacity: number): Promise<number> {
-  await promoteDueRetries(ctx, pool);
+export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, capacity: number, opts: { promoteRetries?: boolean } = {}): Promise<number> {
+  // Due retries are promoted on the scheduler's tick, not on every wake-up: they already
+  // wait out a backoff, and the hot path (a submit, a finished task) saves a statement.
+  if (opts.promoteRetries) await promoteDueRetries(ctx, pool);
   const demand = await tenantDemand(ctx, pool, capacity);
   const inflight = demand.reduce((n, t) => n + t.inflight, 0);
   const grants = allocateSlots(demand, capacity - inflight);

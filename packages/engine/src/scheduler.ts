@@ -44,8 +44,11 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
     capacity = new Map(rows.map((r) => [r.pool, Math.ceil(r.slots * (opts.inflightPerSlot ?? 2))]));
   }
 
+  let promoteRetries = true;
   async function round(): Promise<void> {
-    for (const [pool, cap] of capacity) await admitPool(ctx, getQueue(pool), pool, cap);
+    const promote = promoteRetries;
+    promoteRetries = false;
+    for (const [pool, cap] of capacity) await admitPool(ctx, getQueue(pool), pool, cap, { promoteRetries: promote });
   }
 
   /** Coalesces bursts of wake-ups into back-to-back rounds, never two at once. */
@@ -76,6 +79,7 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
     ctx.metrics.schedulerLeader.set({ scheduler: id }, now ? 1 : 0);
     if (now) {
       await refreshCapacity();
+      promoteRetries = true;
       kick();
     }
   }
