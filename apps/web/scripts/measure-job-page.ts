@@ -86,7 +86,7 @@ async function main() {
        WHERE "jobId" = $1::uuid AND seq < $2`, big.id, half);
     await db.prisma.$executeRawUnsafe(
       `INSERT INTO task_results ("jobId", seq, attempt, "tenantId", indexes, outputs)
-       SELECT $1::uuid, s, 1, $2::uuid, '{}', 'null'::jsonb FROM generate_series(0, $3 - 1) s`, big.id, tenant.id, half);
+       SELECT $1::uuid, s, 1, $2::uuid, '{}', jsonb_build_array(s) FROM generate_series(0, $3 - 1) s`, big.id, tenant.id, half);
     await db.prisma.$executeRawUnsafe(
       `UPDATE jobs SET status = 'running', "startedAt" = now() - interval '120 seconds', "itemsSucceeded" = $2, "tasksDone" = $2 WHERE id = $1::uuid`, big.id, half);
     await db.prisma.$executeRawUnsafe(`ANALYZE tasks; ANALYZE task_results`).catch(() => {});
