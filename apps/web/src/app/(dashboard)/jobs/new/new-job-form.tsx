@@ -38,6 +38,8 @@ export function NewJobForm() {
     trpc.jobs.submit.mutationOptions({
       onSuccess: (res) => {
         toast.success(res.created ? `Job "${res.job.name}" submitted.` : "A job with this idempotency key already exists; showing it.");
+        // Next keeps the scroll offset when the next page is visible at it: start the job page at its top.
+        window.scrollTo({ top: 0 });
         router.push(`/jobs/${res.job.id}`);
       },
       onError: (err) => {
