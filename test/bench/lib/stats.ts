@@ -31,6 +31,7 @@ export function summarize(xs: number[] | undefined): Summary | null {
 export function fmt(v: number | undefined, decimals = 1): string {
   if (v === undefined || !Number.isFinite(v)) return "–";
   if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString("en-US");
+  if (v !== 0 && Math.abs(v) < 10 ** -decimals) return v.toPrecision(2); // 0.0039, not 0.00
   return v.toFixed(decimals);
 }
 
