@@ -128,4 +128,8 @@ if (sourcesAtEnd !== info.sources) console.log(`[bench] note: packages/apps sour
 const files = writeResults(results, { ...info, sourcesAtEnd, finishedAt: new Date().toISOString(), cpuProfDir: cpuProfDir && path.relative(process.cwd(), cpuProfDir) });
 console.log(`\n[bench] wrote ${files.join(", ")}`);
 if (cpuProfDir) console.log(`[bench] CPU profiles in ${path.relative(process.cwd(), cpuProfDir)} (summarise: npx tsx test/bench/profile-top.ts <file.cpuprofile>)`);
-process.exit(results.some((r) => r.error) ? 1 : 0);
+const failed = results.some((r) => r.error);
+// Child logs are kept only when something failed (the error messages point into them).
+if (failed) console.log(`[bench] child process logs: ${LOG_DIR}`);
+else fs.rmSync(LOG_DIR, { recursive: true, force: true });
+process.exit(failed ? 1 : 0);
