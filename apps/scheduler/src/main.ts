@@ -3,7 +3,7 @@
 import { Redis } from "ioredis";
 import { ConfigError, loadConfig } from "@fanout/config";
 import { createLogger } from "@fanout/logger";
-import { createPrisma } from "@fanout/db";
+import { createPool, createPrisma } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
 import { startOpsServer } from "@fanout/ops";
 import { startTracing } from "@fanout/ops/tracing";
@@ -13,8 +13,9 @@ const config = load();
 const logger = createLogger("scheduler", config.logLevel);
 const tracing = startTracing("fanout-scheduler", config.otlpEndpoint);
 const prisma = createPrisma(config.databaseUrl);
+const pool = createPool(config.databaseUrl); // the engine's hot path skips Prisma's per-query cost
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-const engine = createEngine({ prisma, redis, logger }, { prefix: config.queuePrefix });
+const engine = createEngine({ prisma, redis, logger, pool }, { prefix: config.queuePrefix });
 const scheduler = engine.createScheduler({ id: config.schedulerId });
 // Completion webhooks ride along: every scheduler (leader or standby) may deliver, since
 // the dispatcher claims outbox rows with SKIP LOCKED and needs no leadership.
@@ -35,6 +36,7 @@ async function shutdown(signal: string, code = 0) {
   } finally {
     await tracing.shutdown().catch(() => {});
     await prisma.$disconnect().catch(() => {});
+    await pool.end().catch(() => {});
     redis.disconnect();
     process.exit(code);
   }

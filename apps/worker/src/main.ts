@@ -3,7 +3,7 @@
 import { Redis } from "ioredis";
 import { ConfigError, loadConfig } from "@fanout/config";
 import { createLogger } from "@fanout/logger";
-import { createPrisma } from "@fanout/db";
+import { createPool, createPrisma } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
 import { startOpsServer } from "@fanout/ops";
 import { startTracing } from "@fanout/ops/tracing";
@@ -12,9 +12,10 @@ const config = load();
 const logger = createLogger("worker", config.logLevel);
 const tracing = startTracing("fanout-worker", config.otlpEndpoint);
 const prisma = createPrisma(config.databaseUrl);
+const pool = createPool(config.databaseUrl); // the engine's hot path skips Prisma's per-query cost
 // BullMQ's blocking commands need maxRetriesPerRequest: null on the connections it is given.
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-const engine = createEngine({ prisma, redis, logger }, { prefix: config.queuePrefix });
+const engine = createEngine({ prisma, redis, logger, pool }, { prefix: config.queuePrefix });
 const worker = engine.createWorker({ id: config.workerId, pool: config.pool, concurrency: config.concurrency });
 
 let closing = false;
@@ -32,6 +33,7 @@ async function shutdown(signal: string, code = 0) {
   } finally {
     await tracing.shutdown().catch(() => {});
     await prisma.$disconnect().catch(() => {});
+    await pool.end().catch(() => {});
     redis.disconnect();
     process.exit(code);
   }

@@ -31,10 +31,8 @@ export async function enqueue(queue: Queue, tasks: (AdmittedTask & { bullPriorit
 
 /** Tasks whose retry backoff is over become pending again, so admission reads only pending tasks in index order. */
 async function promoteDueRetries(ctx: EngineContext, pool: string): Promise<void> {
-  await ctx.prisma.$executeRawUnsafe(
-    `UPDATE tasks SET status = 'pending', "runAfter" = NULL WHERE status = 'backoff' AND "runAfter" <= now() AND pool = $1`,
-    pool,
-  );
+  await ctx.sql.exec(
+    `UPDATE tasks SET status = 'pending', "runAfter" = NULL WHERE status = 'backoff' AND "runAfter" <= now() AND pool = $1`, [pool]);
 }
 
 const READY = `t.status = 'pending' AND ${ORDERING_CLEAR}`;
@@ -46,7 +44,7 @@ const READY = `t.status = 'pending' AND ${ORDERING_CLEAR}`;
  * tasks costs this query no more than a tenant with ten.
  */
 async function tenantDemand(ctx: EngineContext, pool: string, cap: number): Promise<TenantDemand[]> {
-  const rows = await ctx.prisma.$queryRawUnsafe<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }[]>(
+  const rows = await ctx.sql.query<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }>(
     `SELECT tn.id AS "tenantId", q.weight, q."maxConcurrent",
             (SELECT count(*) FROM tasks t JOIN jobs j ON j.id = t."jobId" AND j.status IN ('queued', 'running')
               WHERE t."tenantId" = tn.id AND t.pool = $1 AND t.status IN ('queued', 'running'))::int AS inflight,
@@ -56,10 +54,8 @@ async function tenantDemand(ctx: EngineContext, pool: string, cap: number): Prom
                LIMIT $2) r)::int AS ready
      FROM tenants tn LEFT JOIN quotas q ON q."tenantId" = tn.id
      WHERE tn.status = 'active' AND NOT tn.paused
-       AND EXISTS (SELECT 1 FROM jobs j WHERE j."tenantId" = tn.id AND j.status IN ('queued', 'running'))`,
-    pool,
-    Math.max(1, cap),
-  );
+       AND EXISTS (SELECT 1 FROM jobs j WHERE j."tenantId" = tn.id AND j.status IN ('queued', 'running'))`, [pool,
+    Math.max(1, cap)]);
   return rows.map((r) => ({
     tenantId: r.tenantId,
     inflight: r.inflight,
@@ -91,7 +87,7 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
   const inflight = demand.reduce((n, t) => n + t.inflight, 0);
   const grants = allocateSlots(demand, capacity - inflight);
   if (grants.size === 0) return 0;
-  const admitted = await ctx.prisma.$queryRawUnsafe<(AdmittedTask & { tenantId: string })[]>(
+  const admitted = await ctx.sql.query<AdmittedTask & { tenantId: string }>(
     `WITH alloc AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS a(tenant, n)),
      picked AS (
        SELECT p."jobId", p.seq FROM alloc, LATERAL (
@@ -105,10 +101,7 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
        "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
      FROM picked WHERE tasks."jobId" = picked."jobId" AND tasks.seq = picked.seq
      RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks."tenantId"`,
-    pool,
-    [...grants.keys()],
-    [...grants.values()],
-    ctx.leaseMs * 2,
+    [pool, [...grants.keys()], [...grants.values()], ctx.leaseMs * 2],
   );
   // Remote pools are leased over HTTP straight from Postgres; wake their long-polls.
   if (isRemotePool(pool)) {

@@ -7,8 +7,15 @@ describe("chooseChunkSize", () => {
     expect(chooseChunkSize("custom", 1_000_000, undefined, 0.5)).toBe(MAX_CHUNK);
   });
 
-  it("spreads a big job over at least 16 tasks", () => {
-    expect(chooseChunkSize("noop", 1600)).toBe(100);
+  it("spreads a big job over at least 16 tasks of at least 50 ms", () => {
+    expect(chooseChunkSize("custom", 16_000, undefined, 1000)).toBe(1000); // 1 ms items: 16 tasks of 1 s
+    expect(chooseChunkSize("custom", 1600, undefined, 1000)).toBe(100); // 16 tasks of 100 ms
+    expect(chooseChunkSize("custom", 320, undefined, 1000)).toBe(50); // not 16 tasks of 20 ms
+  });
+
+  it("keeps a small cheap job in one task", () => {
+    expect(chooseChunkSize("noop", 10)).toBe(10);
+    expect(chooseChunkSize("sha256", 1000)).toBe(1000);
   });
 
   it("reads sleep durations from the items themselves", () => {

@@ -1,8 +1,10 @@
 /** Tasks should run for about this long: long enough to amortise per-task overhead. */
 export const TARGET_TASK_MS = 1000;
 export const MAX_CHUNK = 10_000;
-/** Big jobs get at least this many tasks so they spread over workers. */
+/** Big jobs get at least this many tasks so they spread over workers… */
 export const MIN_TASKS = 16;
+/** …but never tasks shorter than this: tiny jobs stay one task, not one per item. */
+export const MIN_TASK_MS = 50;
 
 /** Per-item cost guesses until workers have observed the handler (microseconds). */
 const ASSUMED_ITEM_US: Record<string, number> = { noop: 1, echo: 2, sha256: 5, fail: 5 };
@@ -23,7 +25,8 @@ export function chooseChunkSize(handler: string, total: number, items?: unknown[
     perItemMs = (ASSUMED_ITEM_US[handler] ?? 10_000) / 1000;
   }
   const byTime = Math.floor(TARGET_TASK_MS / perItemMs);
-  return Math.max(1, Math.min(MAX_CHUNK, byTime, Math.ceil(total / MIN_TASKS)));
+  const spread = Math.max(Math.ceil(total / MIN_TASKS), Math.ceil(MIN_TASK_MS / perItemMs));
+  return Math.max(1, Math.min(MAX_CHUNK, byTime, spread, total));
 }
 
 export interface TaskSlice {

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@fanout/db";
+import type { Sql } from "./sql";
 import type { ClaimedTask } from "./lease";
 
 export interface ItemFailureRecord {
@@ -118,8 +118,8 @@ function toRecord({ task, result, retryDelayMs }: CommitEntry) {
   };
 }
 
-export async function commitTasks(prisma: PrismaClient, workerId: string, entries: CommitEntry[]): Promise<CommitOutcome[]> {
-  const rows = await prisma.$queryRawUnsafe<{ jobId: string; seq: number; status: string }[]>(COMMIT_SQL, JSON.stringify(entries.map(toRecord)), workerId);
+export async function commitTasks(sql: Sql, workerId: string, entries: CommitEntry[]): Promise<CommitOutcome[]> {
+  const rows = await sql.query<{ jobId: string; seq: number; status: string }>(COMMIT_SQL, [JSON.stringify(entries.map(toRecord)), workerId]);
   const won = new Map(rows.map((r) => [`${r.jobId}.${r.seq}`, r.status]));
   return entries.map(({ task }) => {
     const status = won.get(`${task.jobId}.${task.seq}`);
@@ -127,6 +127,6 @@ export async function commitTasks(prisma: PrismaClient, workerId: string, entrie
   });
 }
 
-export async function commitTask(prisma: PrismaClient, task: ClaimedTask, workerId: string, result: TaskRunResult, retryDelayMs: number): Promise<CommitOutcome> {
-  return (await commitTasks(prisma, workerId, [{ task, result, retryDelayMs }]))[0]!;
+export async function commitTask(sql: Sql, task: ClaimedTask, workerId: string, result: TaskRunResult, retryDelayMs: number): Promise<CommitOutcome> {
+  return (await commitTasks(sql, workerId, [{ task, result, retryDelayMs }]))[0]!;
 }

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { channels } from "./keys";
 import type { EngineMetrics } from "./metrics";
 import type { QuotaCache } from "./quota";
+import type { Sql } from "./sql";
 import type { Logger } from "./types";
 
 /** What every engine component shares; built once by createEngine. */
@@ -18,6 +19,8 @@ export interface EngineContext {
   channels: ReturnType<typeof channels>;
   metrics: EngineMetrics;
   quotas: QuotaCache;
+  /** Hot-path SQL (claims, commits, admission, submit): a pg pool when given. */
+  sql: Sql;
 }
 
 /** Wakes the scheduler (a submit, a finished task). Fire-and-forget: the scheduler also ticks. */

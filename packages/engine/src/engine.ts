@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@fanout/db";
+import type { Pool, PrismaClient } from "@fanout/db";
 import { FanoutError, type CreateJobInput } from "@fanout/validators";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -7,6 +7,7 @@ import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { allItemMicros } from "./handler-stats";
 import { createMetrics } from "./metrics";
 import { QuotaCache } from "./quota";
+import { sqlFromPool, sqlFromPrisma } from "./sql";
 import { cancelJob, redriveJob, setJobPaused, setTenantPaused, type RedriveFilter } from "./control";
 import { deadLetterGroups, discardDeadLetters, type DeadLetterGroup } from "./dead-letters";
 import { channels, queueName } from "./keys";
@@ -28,6 +29,8 @@ export interface EngineDeps {
   prisma: PrismaClient;
   redis: Redis;
   logger: Logger;
+  /** A pg pool for the hot path (from @fanout/db createPool); Prisma raw queries otherwise. */
+  pool?: Pool;
 }
 
 export interface EngineOptions {
@@ -85,7 +88,7 @@ export interface Engine {
 export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine {
   const prefix = opts.prefix ?? "fanout";
   const metrics = createMetrics();
-  const ctx: EngineContext = { ...deps, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics, quotas: new QuotaCache(deps.prisma) };
+  const ctx: EngineContext = { ...deps, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics, quotas: new QuotaCache(deps.prisma), sql: deps.pool ? sqlFromPool(deps.pool) : sqlFromPrisma(deps.prisma) };
   let clusterGauges = false;
   const queues = new Map<string, Queue>();
   const getQueue = (pool: string) => {
@@ -100,11 +103,11 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
   const handles: { close(): Promise<void> }[] = [remoteWorkers];
   const view = async (tenantId: string, jobId: string) => {
     const job = await findJob(deps.prisma, tenantId, jobId);
-    return toJobView(job, await activeFor(deps.prisma, job.id));
+    return toJobView(job, await activeFor(ctx.sql, job.id));
   };
   const detailedView = async (tenantId: string, jobId: string) => {
     const job = await findJob(deps.prisma, tenantId, jobId);
-    const v = toJobView(job, await activeFor(deps.prisma, job.id));
+    const v = toJobView(job, await activeFor(ctx.sql, job.id));
     return { ...v, waiting: await explainWait(ctx, job, v.progress) };
   };
 
@@ -126,7 +129,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     getJob: detailedView,
     async listJobs(tenantId, filter) {
       const { rows, nextCursor } = await listJobs(deps.prisma, tenantId, filter);
-      const active = await activeCounts(deps.prisma, rows.filter((r) => r.status === "running").map((r) => r.id));
+      const active = await activeCounts(ctx.sql, rows.filter((r) => r.status === "running").map((r) => r.id));
       return { data: rows.map((r) => toJobView(r, active.get(r.id))), nextCursor };
     },
     getResults: (t, j, p) => getResults(deps.prisma, t, j, p.limit, p.cursor),

@@ -1,4 +1,5 @@
-import type { Job, PrismaClient } from "@fanout/db";
+import type { Job } from "@fanout/db";
+import type { Sql } from "./sql";
 import type { TaskSlice } from "./chunking";
 
 /** Everything a new job row holds, in the column order of JOB_COLUMNS. */
@@ -69,26 +70,22 @@ function taskParams(job: NewJob, t: NewTasks, from: number): unknown[] {
  * Jobs of up to TASK_BATCH tasks (nearly all) take one statement, a CTE, with no
  * interactive transaction; larger ones insert their tasks batch by batch in one.
  */
-export async function insertJob(prisma: PrismaClient, job: NewJob, tasks: NewTasks): Promise<Job | null> {
+export async function insertJob(sql: Sql, job: NewJob, tasks: NewTasks): Promise<Job | null> {
   const jobParams = JOB_COLUMNS.map((c) => job[c]);
   if (tasks.slices.length <= TASK_BATCH) {
-    const rows = await prisma.$queryRawUnsafe<Job[]>(
+    const rows = await sql.query<Job>(
       `WITH j AS (${JOB_INSERT}), t AS (${TASK_INSERT} ${tasksSelect("j.id", jobParams.length + 1, "j, ")})
        SELECT * FROM j`,
-      ...jobParams,
-      ...taskParams(job, tasks, 0),
+      [...jobParams, ...taskParams(job, tasks, 0)],
     );
     return rows[0] ?? null;
   }
-  return prisma.$transaction(
-    async (tx) => {
-      const [row] = await tx.$queryRawUnsafe<Job[]>(JOB_INSERT, ...jobParams);
-      if (!row) return null;
-      for (let i = 0; i < tasks.slices.length; i += TASK_BATCH) {
-        await tx.$executeRawUnsafe(`${TASK_INSERT} ${tasksSelect("$1::uuid", 2)}`, row.id, ...taskParams(job, tasks, i));
-      }
-      return row;
-    },
-    { timeout: 120_000, maxWait: 10_000 },
-  );
+  return sql.transaction(async (tx) => {
+    const [row] = await tx.query<Job>(JOB_INSERT, jobParams);
+    if (!row) return null;
+    for (let i = 0; i < tasks.slices.length; i += TASK_BATCH) {
+      await tx.exec(`${TASK_INSERT} ${tasksSelect("$1::uuid", 2)}`, [row.id, ...taskParams(job, tasks, i)]);
+    }
+    return row;
+  });
 }

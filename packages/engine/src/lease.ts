@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@fanout/db";
+import type { Sql } from "./sql";
 
 /**
  * Claiming is the lease: status → running, attempt + 1 (the fencing token), leaseUntil
@@ -44,7 +44,8 @@ export interface ClaimedTask {
   n: number;
   handler: string;
   inputKind: string;
-  rangeFrom: bigint | null;
+  /** bigint from Prisma, string from pg: read it with Number(). */
+  rangeFrom: bigint | string | null;
   timeoutMs: number;
   maxAttempts: number;
   backoffBaseMs: number;
@@ -57,24 +58,21 @@ export interface ClaimedTask {
 }
 
 /** Claims many tasks in one statement; answers per ref (null: stale, cancelled or done). */
-export async function claimTasks(prisma: PrismaClient, refs: TaskRef[], workerId: string, leaseMs: number): Promise<(ClaimedTask | null)[]> {
-  const rows = await prisma.$queryRawUnsafe<Omit<ClaimedTask, "n">[]>(
-    CLAIM_SQL,
-    refs.map((r) => r.jobId),
+export async function claimTasks(sql: Sql, refs: TaskRef[], workerId: string, leaseMs: number): Promise<(ClaimedTask | null)[]> {
+  const rows = await sql.query<Omit<ClaimedTask, "n">>(
+    CLAIM_SQL, [refs.map((r) => r.jobId),
     refs.map((r) => r.seq),
     refs.map((r) => r.admits),
     workerId,
-    leaseMs,
-  );
+    leaseMs]);
   const byKey = new Map(rows.map((r) => [`${r.jobId}.${r.seq}`, r]));
   const started = rows.filter((r) => r.jobStatus === "queued").map((r) => r.jobId);
   // Separate statement on purpose: holding task locks while waiting for a job row lock
   // would invert the jobs-before-tasks lock order that commits and cancels follow.
   if (started.length > 0) {
-    await prisma.$executeRawUnsafe(
-      `UPDATE jobs SET status = 'running', "startedAt" = COALESCE("startedAt", now()) WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
-      [...new Set(started)],
-    );
+    await sql.exec(
+      `UPDATE jobs SET status = 'running', "startedAt" = COALESCE("startedAt", now())
+       WHERE id IN (SELECT id FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'queued' ORDER BY id FOR UPDATE)`, [[...new Set(started)]]);
   }
   return refs.map((r) => {
     const row = byKey.get(`${r.jobId}.${r.seq}`);
@@ -83,20 +81,18 @@ export async function claimTasks(prisma: PrismaClient, refs: TaskRef[], workerId
   });
 }
 
-export async function claimTask(prisma: PrismaClient, ref: TaskRef, workerId: string, leaseMs: number): Promise<ClaimedTask | null> {
-  return (await claimTasks(prisma, [ref], workerId, leaseMs))[0] ?? null;
+export async function claimTask(sql: Sql, ref: TaskRef, workerId: string, leaseMs: number): Promise<ClaimedTask | null> {
+  return (await claimTasks(sql, [ref], workerId, leaseMs))[0] ?? null;
 }
 
 /** Extends the leases of every task this worker still holds, in one statement. */
-export async function renewLeases(prisma: PrismaClient, held: { jobId: string; seq: number; attempt: number }[], leaseMs: number): Promise<number> {
+export async function renewLeases(sql: Sql, held: { jobId: string; seq: number; attempt: number }[], leaseMs: number): Promise<number> {
   if (held.length === 0) return 0;
-  return prisma.$executeRawUnsafe(
+  return sql.exec(
     `UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
      FROM unnest($1::uuid[], $2::int[], $3::int[]) AS h(j, s, a)
-     WHERE tasks."jobId" = h.j AND tasks.seq = h.s AND tasks.attempt = h.a AND tasks.status = 'running'`,
-    held.map((h) => h.jobId),
+     WHERE tasks."jobId" = h.j AND tasks.seq = h.s AND tasks.attempt = h.a AND tasks.status = 'running'`, [held.map((h) => h.jobId),
     held.map((h) => h.seq),
     held.map((h) => h.attempt),
-    leaseMs,
-  );
+    leaseMs]);
 }

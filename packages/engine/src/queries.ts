@@ -2,22 +2,23 @@ import type { PrismaClient } from "@fanout/db";
 import { notFound } from "@fanout/validators";
 import type { DeadLetterView, ListJobsFilter, Page, ResultRow, TaskView } from "./types";
 import { NONE_ACTIVE, type ActiveCounts } from "./views";
+import type { Sql } from "./sql";
 
 /** Running items per job, from the (jobId, status) index: only running tasks are read. */
-export async function activeCounts(prisma: PrismaClient, jobIds: string[]): Promise<Map<string, ActiveCounts>> {
+export async function activeCounts(sql: Sql, jobIds: string[]): Promise<Map<string, ActiveCounts>> {
   if (jobIds.length === 0) return new Map();
-  const rows = await prisma.$queryRawUnsafe<{ jobId: string; running: number; runningRetry: number }[]>(
+  const rows = await sql.query<{ jobId: string; running: number; runningRetry: number }>(
     `SELECT "jobId", sum(n)::int AS running, coalesce(sum(n) FILTER (WHERE runs > 0), 0)::int AS "runningRetry"
      FROM (SELECT "jobId", runs, CASE WHEN cardinality("pendingIdx") = 0 THEN "itemCount" ELSE cardinality("pendingIdx") END AS n
            FROM tasks WHERE "jobId" = ANY($1::uuid[]) AND status = 'running') x
      GROUP BY "jobId"`,
-    jobIds,
+    [jobIds],
   );
   return new Map(rows.map((r) => [r.jobId, { running: r.running, runningRetry: r.runningRetry }]));
 }
 
-export async function activeFor(prisma: PrismaClient, jobId: string): Promise<ActiveCounts> {
-  return (await activeCounts(prisma, [jobId])).get(jobId) ?? NONE_ACTIVE;
+export async function activeFor(sql: Sql, jobId: string): Promise<ActiveCounts> {
+  return (await activeCounts(sql, [jobId])).get(jobId) ?? NONE_ACTIVE;
 }
 
 /** Every read is scoped by tenant: another tenant's id is indistinguishable from a missing one. */

@@ -18,7 +18,7 @@ function byPool(tasks: PoolTask[]): Map<string, PoolTask[]> {
  * derived from running tasks.
  */
 async function requeueLapsed(ctx: EngineContext): Promise<PoolTask[]> {
-  return ctx.prisma.$queryRawUnsafe<PoolTask[]>(
+  return ctx.sql.query<PoolTask>(
     `WITH lapsed AS (
        SELECT "jobId", seq FROM tasks WHERE status = 'running' AND "leaseUntil" < now()
        ORDER BY "jobId", seq LIMIT 1000 FOR UPDATE SKIP LOCKED
@@ -26,19 +26,15 @@ async function requeueLapsed(ctx: EngineContext): Promise<PoolTask[]> {
      UPDATE tasks SET status = 'queued', admits = tasks.admits + 1, "workerId" = NULL,
        "leaseUntil" = now() + make_interval(secs => $1::double precision / 1000)
      FROM lapsed WHERE tasks."jobId" = lapsed."jobId" AND tasks.seq = lapsed.seq
-     RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks.pool`,
-    ctx.leaseMs * 2,
-  );
+     RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks.pool`, [ctx.leaseMs * 2]);
 }
 
 /** Queued in Postgres but absent from Redis (lost enqueue, flushed Redis): add the same id again. */
 async function reEnqueueMissing(ctx: EngineContext, queues: (pool: string) => Queue): Promise<number> {
-  const stale = await ctx.prisma.$queryRawUnsafe<PoolTask[]>(
+  const stale = await ctx.sql.query<PoolTask>(
     `UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $1::double precision / 1000)
      WHERE ("jobId", seq) IN (SELECT "jobId", seq FROM tasks WHERE status = 'queued' AND "leaseUntil" < now() AND pool NOT LIKE 'remote-%' LIMIT 5000)
-     RETURNING "jobId", seq, admits, pool`,
-    ctx.leaseMs * 2,
-  );
+     RETURNING "jobId", seq, admits, pool`, [ctx.leaseMs * 2]);
   if (stale.length === 0) return 0;
   const pipe = ctx.redis.pipeline();
   for (const t of stale) pipe.exists(`${ctx.prefix}:${queueName(t.pool)}:${bullJobId(t.jobId, t.seq, t.admits)}`);
@@ -55,13 +51,12 @@ async function reEnqueueMissing(ctx: EngineContext, queues: (pool: string) => Qu
  * would count against the tenant's maxConcurrent forever.
  */
 async function sweepCancelled(ctx: EngineContext): Promise<number> {
-  return ctx.prisma.$executeRawUnsafe(
+  return ctx.sql.exec(
     `UPDATE tasks SET status = 'cancelled', "finishedAt" = now()
      WHERE ("jobId", seq) IN (
        SELECT t."jobId", t.seq FROM jobs j JOIN tasks t ON t."jobId" = j.id AND t.status IN ('pending', 'queued')
        WHERE j.status = 'cancelled' AND j."finishedAt" > now() - interval '7 days'
-       LIMIT 5000)`,
-  );
+       LIMIT 5000)`, []);
 }
 
 export interface ReconcileReport {

@@ -75,10 +75,11 @@ export function createRemoteWorkers(ctx: EngineContext) {
   };
 
   async function tryLease(r: LeaseRequest): Promise<LeasedTask[]> {
-    const rows = await ctx.prisma.$queryRawUnsafe<Row[]>(LEASE_SQL, remotePool(r.tenantId), r.tenantId, r.handlers, r.max, r.workerId, r.visibilityMs);
+    const rows = await ctx.sql.query<Row>(LEASE_SQL, [remotePool(r.tenantId), r.tenantId, r.handlers, r.max, r.workerId, r.visibilityMs]);
     const started = rows.filter((x) => x.jobStatus === "queued").map((x) => x.jobId);
     if (started.length) {
-      await ctx.prisma.$executeRawUnsafe(`UPDATE jobs SET status = 'running', "startedAt" = COALESCE("startedAt", now()) WHERE id = ANY($1::uuid[]) AND status = 'queued'`, [...new Set(started)]);
+      await ctx.sql.exec(`UPDATE jobs SET status = 'running', "startedAt" = COALESCE("startedAt", now())
+         WHERE id IN (SELECT id FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'queued' ORDER BY id FOR UPDATE)`, [[...new Set(started)]]);
     }
     return rows.map((t) => ({
       jobId: t.jobId,
@@ -173,7 +174,7 @@ export function createRemoteWorkers(ctx: EngineContext) {
         jobStatus: "running",
       };
       const delay = backoffDelay(attempt, { baseMs: task.job.backoffBaseMs, maxMs: task.job.backoffMaxMs });
-      const outcome = await commitTask(ctx.prisma, claimed, workerId, result, delay);
+      const outcome = await commitTask(ctx.sql, claimed, workerId, result, delay);
       if (!outcome.committed) throw new FanoutError(409, "lease_expired", "This lease expired while you were reporting; the task runs again elsewhere.");
       announceJob(ctx, ref.jobId, outcome.jobStatus);
       wakeScheduler(ctx, task.pool);
@@ -183,16 +184,14 @@ export function createRemoteWorkers(ctx: EngineContext) {
     /** Hands leased tasks back (graceful shutdown) so others can take them at once. */
     async release(tenantId: string, workerId: string, leases: { jobId: string; seq: number; attempt: number }[]): Promise<number> {
       if (leases.length === 0) return 0;
-      const n = await ctx.prisma.$executeRawUnsafe(
+      const n = await ctx.sql.exec(
         `UPDATE tasks SET status = 'queued', "workerId" = NULL, "leaseUntil" = now() + make_interval(secs => $5::double precision / 1000)
          FROM unnest($1::uuid[], $2::int[], $3::int[]) AS l(j, s, a)
-         WHERE tasks."jobId" = l.j AND tasks.seq = l.s AND tasks.attempt = l.a AND tasks."tenantId" = $4::uuid AND tasks.status = 'running'`,
-        leases.map((l) => l.jobId),
+         WHERE tasks."jobId" = l.j AND tasks.seq = l.s AND tasks.attempt = l.a AND tasks."tenantId" = $4::uuid AND tasks.status = 'running'`, [leases.map((l) => l.jobId),
         leases.map((l) => l.seq),
         leases.map((l) => l.attempt),
         tenantId,
-        ctx.leaseMs * 2,
-      );
+        ctx.leaseMs * 2]);
       await ctx.redis.publish(ctx.channels.pool(remotePool(tenantId)), "released");
       await ctx.prisma.workerHeartbeat.deleteMany({ where: { id: workerId, tenantId } });
       return n;
@@ -205,7 +204,7 @@ export function createRemoteWorkers(ctx: EngineContext) {
     const existing = await ctx.prisma.workerHeartbeat.findUnique({ where: { id: workerId }, select: { tenantId: true } });
     if (existing && existing.tenantId !== tenantId) throw new FanoutError(409, "worker_id_taken", "This worker id belongs to another tenant; choose another id.", "workerId");
     await ctx.prisma.workerHeartbeat.upsert({ where: { id: workerId }, create: { id: workerId, ...data }, update: data });
-    await renewLeases(ctx.prisma, leases, visibilityMs);
+    await renewLeases(ctx.sql, leases, visibilityMs);
     const held = leases.length
       ? await ctx.prisma.task.findMany({
           where: { tenantId, status: "running", workerId, OR: leases.map((l) => ({ jobId: l.jobId, seq: l.seq, attempt: l.attempt })) },

@@ -65,12 +65,22 @@ export async function runTask(task: ClaimedTask, handler: Handler, opts: RunOpti
   for (const offset of offsetsToRun(task)) {
     if (opts.signal.aborted) throw opts.signal.reason ?? new Error("task aborted");
     const index = task.firstIndex + offset;
-    const ctl = new AbortController();
-    const onAbort = () => ctl.abort(opts.signal.reason);
-    opts.signal.addEventListener("abort", onAbort, { once: true });
+    // The item's controller is made only when a handler reads ctx.signal or returns a
+    // promise (profiling showed a controller per item was half the worker's time on
+    // a million no-op items).
+    let ctl: AbortController | undefined;
+    let onAbort: (() => void) | undefined;
+    const controller = () => {
+      if (!ctl) {
+        const c = (ctl = new AbortController());
+        onAbort = () => c.abort(opts.signal.reason);
+        opts.signal.addEventListener("abort", onAbort, { once: true });
+      }
+      return ctl;
+    };
     try {
-      let out = handler(itemAt(task, offset), { signal: ctl.signal, attempt });
-      if (isPromiseLike(out)) out = await withTimeout(out, task.timeoutMs, ctl);
+      let out = handler(itemAt(task, offset), { get signal() { return controller().signal; }, attempt });
+      if (isPromiseLike(out)) out = await withTimeout(out, task.timeoutMs, controller());
       indexes.push(index);
       outputs.push(out === undefined ? null : out);
     } catch (err) {
@@ -79,7 +89,7 @@ export async function runTask(task: ClaimedTask, handler: Handler, opts: RunOpti
       const record = { index, error: `${name}: ${message}`, fingerprint: errorFingerprint(name, message) };
       (attempt >= task.maxAttempts ? dead : retry).push(record);
     } finally {
-      opts.signal.removeEventListener("abort", onAbort);
+      if (onAbort) opts.signal.removeEventListener("abort", onAbort);
     }
   }
   return { indexes, outputs, retry, dead };

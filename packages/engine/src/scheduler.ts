@@ -36,11 +36,9 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
 
   /** Pool capacity = live workers' slots × inflightPerSlot. No live worker, no admission. */
   async function refreshCapacity(): Promise<void> {
-    const rows = await ctx.prisma.$queryRawUnsafe<{ pool: string; slots: number }[]>(
+    const rows = await ctx.sql.query<{ pool: string; slots: number }>(
       `SELECT pool, sum(concurrency)::int AS slots FROM worker_heartbeats
-       WHERE "lastSeenAt" > now() - make_interval(secs => $1::double precision / 1000) GROUP BY pool`,
-      ctx.leaseMs * 2,
-    );
+       WHERE "lastSeenAt" > now() - make_interval(secs => $1::double precision / 1000) GROUP BY pool`, [ctx.leaseMs * 2]);
     capacity = new Map(rows.map((r) => [r.pool, Math.ceil(r.slots * (opts.inflightPerSlot ?? 2))]));
   }
 

@@ -7,6 +7,7 @@ import { isKnownHandler } from "./handlers";
 import { observedItemMicros } from "./handler-stats";
 import { taskOrderingKeys } from "./ordering";
 import { insertJob } from "./job-insert";
+import type { Sql } from "./sql";
 import type { TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
 import { remotePool } from "./remote";
@@ -70,14 +71,14 @@ function checkLimits(input: CreateJobInput, total: number, quota: TenantQuota, o
 }
 
 /** Items accepted but not finished across the tenant's live jobs. */
-async function checkQueuedItems(prisma: PrismaClient, tenantId: string, total: number, quota: TenantQuota): Promise<void> {
+async function checkQueuedItems(sql: Sql, tenantId: string, total: number, quota: TenantQuota): Promise<void> {
   if (total > quota.maxQueuedItems) {
     throw new FanoutError(422, "max_queued_items_exceeded", `This job has ${total} items but your tenant may have at most ${quota.maxQueuedItems} queued; it can never fit. Split it.`, "input");
   }
-  const [row] = await prisma.$queryRawUnsafe<{ queued: number }[]>(
+  const [row] = await sql.query<{ queued: number }>(
     `SELECT coalesce(sum("totalItems" - "itemsSucceeded" - "itemsDead"), 0)::float8 AS queued
      FROM jobs WHERE "tenantId" = $1::uuid AND status IN ('queued', 'running')`,
-    tenantId,
+    [tenantId],
   );
   const queued = row?.queued ?? 0;
   if (queued + total > quota.maxQueuedItems) {
@@ -104,7 +105,7 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   const total = items ? items.length : range!.to - range!.from;
   const [quota, route] = await Promise.all([ctx.quotas.get(tenantId), routeHandler(prisma, tenantId, input)]);
   checkLimits(input, total, quota, opts);
-  await checkQueuedItems(prisma, tenantId, total, quota);
+  await checkQueuedItems(ctx.sql, tenantId, total, quota);
   const [headers, observed] = await Promise.all([
     takeSubmitToken(ctx.redis, `${ctx.prefix}:{tenant-${tenantId}}:submit-bucket`, { ratePerSec: quota.submitRatePerSec, burst: quota.submitBurst }),
     input.chunkSize ? undefined : observedItemMicros(ctx, input.handler),
@@ -114,7 +115,7 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   const chunkSize = Math.min(input.chunkSize ?? chooseChunkSize(input.handler, total, items, observed), total);
   const slices = sliceTasks(total, chunkSize);
   const job = await insertJob(
-    prisma,
+    ctx.sql,
     {
       tenantId,
       name: input.name ?? `${input.handler} × ${total}`,

@@ -58,13 +58,13 @@ it("rejects a late commit from a superseded attempt (fencing)", async () => {
   const { job } = await h.engine.submitJob(tenant, { handler: "echo", input: { items: ["a"] }, pool: "fencing-test" });
   // No worker serves this pool, so drive the task by hand: admit it, claim it twice.
   await h.db.prisma.task.updateMany({ where: { jobId: job.id }, data: { status: "queued", admits: 1 } });
-  const first = await claimTask(h.db.prisma, { jobId: job.id, seq: 0, admits: 1 }, "w1", LEASE_MS);
-  const second = await claimTask(h.db.prisma, { jobId: job.id, seq: 0, admits: 1 }, "w2", LEASE_MS);
+  const first = await claimTask(h.sql, { jobId: job.id, seq: 0, admits: 1 }, "w1", LEASE_MS);
+  const second = await claimTask(h.sql, { jobId: job.id, seq: 0, admits: 1 }, "w2", LEASE_MS);
   expect(first && second && second.attempt).toBe((first?.attempt ?? 0) + 1);
   const result = { indexes: [0], outputs: ["late"], retry: [], dead: [] };
-  expect(await commitTask(h.db.prisma, first!, "w1", result, 0)).toEqual({ committed: false });
-  expect(await commitTask(h.db.prisma, second!, "w2", { ...result, outputs: ["winner"] }, 0)).toMatchObject({ committed: true });
-  expect(await commitTask(h.db.prisma, second!, "w2", { ...result, outputs: ["again"] }, 0)).toEqual({ committed: false });
+  expect(await commitTask(h.sql, first!, "w1", result, 0)).toEqual({ committed: false });
+  expect(await commitTask(h.sql, second!, "w2", { ...result, outputs: ["winner"] }, 0)).toMatchObject({ committed: true });
+  expect(await commitTask(h.sql, second!, "w2", { ...result, outputs: ["again"] }, 0)).toEqual({ committed: false });
   const results = await h.engine.getResults(tenant, job.id, { limit: 10 });
   expect(results.data).toEqual([{ index: 0, status: "succeeded", output: "winner" }]);
 });

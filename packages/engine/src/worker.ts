@@ -68,8 +68,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const held = new Map<string, Held>();
   const timings = new HandlerTimings();
   // Tasks that BullMQ hands over in the same tick are claimed and committed together.
-  const claims = new MicroBatcher<ClaimRef, ClaimedTask | null>((refs) => claimTasks(ctx.prisma, refs, id, ctx.leaseMs));
-  const commits = new MicroBatcher<CommitEntry, CommitOutcome>((entries) => commitTasks(ctx.prisma, id, entries));
+  const claims = new MicroBatcher<ClaimRef, ClaimedTask | null>((refs) => claimTasks(ctx.sql, refs, id, ctx.leaseMs));
+  const commits = new MicroBatcher<CommitEntry, CommitOutcome>((entries) => commitTasks(ctx.sql, id, entries));
   const subscriber = ctx.redis.duplicate();
   subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
@@ -125,7 +125,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   async function heartbeat(): Promise<void> {
     const tasks = [...held.values()];
     ctx.metrics.workerRunning.set({ worker: id, pool }, tasks.length);
-    await renewLeases(ctx.prisma, tasks, ctx.leaseMs);
+    await renewLeases(ctx.sql, tasks, ctx.leaseMs);
     const data = { pool, host: hostname(), pid: process.pid, concurrency, running: tasks.length, lastSeenAt: new Date() };
     await ctx.prisma.workerHeartbeat.upsert({ where: { id }, create: { id, ...data }, update: data });
     await timings.flush(ctx);

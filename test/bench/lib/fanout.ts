@@ -3,6 +3,7 @@
 // (apps/scheduler and apps/worker, as in production). Everything is undone by the cleanup scope.
 import { randomBytes, randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@fanout/db/testing";
+import { createPool } from "@fanout/db";
 import { createEngine, type Engine } from "@fanout/engine";
 import { createJobSchema } from "@fanout/validators";
 import pg from "pg";
@@ -43,8 +44,12 @@ export async function fanoutEnv(): Promise<FanoutEnv> {
   const prefix = `fob-${randomUUID().slice(0, 8)}`;
   deletePrefixOnCleanup(prefix);
   const redis = redisClient();
-  const engine = createEngine({ prisma: db.prisma, redis, logger: quiet }, { prefix });
-  const closeEngine = defer("bench engine", () => engine.close());
+  const pool = createPool(db.url, { max: 4 });
+  const engine = createEngine({ prisma: db.prisma, redis, logger: quiet, pool }, { prefix });
+  const closeEngine = defer("bench engine", async () => {
+    await engine.close();
+    await pool.end();
+  });
   const env: FanoutEnv = {
     db,
     prefix,

@@ -1,3 +1,4 @@
+import { createPool } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
 import { getConfig } from "./config";
 import { getLogger } from "./logger";
@@ -7,5 +8,9 @@ import { singleton } from "./singleton";
 
 export const getEngine = () =>
   singleton("engine", () =>
-    createEngine({ prisma: getPrisma(), redis: getRedis(), logger: getLogger() }, { prefix: getConfig().queuePrefix }),
+    createEngine(
+      // The engine's hot path (submit, running counts) uses a pg pool: Prisma costs ~0.7 ms of CPU a query.
+      { prisma: getPrisma(), redis: getRedis(), logger: getLogger(), pool: createPool(getConfig().databaseUrl) },
+      { prefix: getConfig().queuePrefix },
+    ),
   );

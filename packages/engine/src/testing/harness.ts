@@ -1,8 +1,10 @@
 // Test support: a fresh database, a unique Redis prefix and an engine per test file.
 import { randomUUID } from "node:crypto";
+import { createPool, type Pool } from "@fanout/db";
 import { createTestDatabase, type TestDatabase } from "@fanout/db/testing";
 import { Redis } from "ioredis";
 import { createEngine, type Engine, type EngineOptions } from "../engine";
+import { sqlFromPool, type Sql } from "../sql";
 import type { Logger } from "../types";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -14,6 +16,9 @@ export interface Harness {
   redis: Redis;
   prefix: string;
   engine: Engine;
+  /** The engine's hot-path SQL executor (a pg pool on the test database). */
+  sql: Sql;
+  pool: Pool;
   newTenant(weight?: number, extra?: Record<string, number>): Promise<string>;
   close(): Promise<void>;
 }
@@ -22,12 +27,15 @@ export async function createHarness(opts: EngineOptions & { redisUrl?: string } 
   const db = await createTestDatabase();
   const redis = new Redis(opts.redisUrl ?? REDIS_URL, { maxRetriesPerRequest: null });
   const prefix = opts.prefix ?? `fot-${randomUUID().slice(0, 8)}`;
-  const engine = createEngine({ prisma: db.prisma, redis, logger: quiet }, { leaseMs: 2000, ...opts, prefix });
+  const pool = createPool(db.url, { max: 5 });
+  const engine = createEngine({ prisma: db.prisma, redis, logger: quiet, pool }, { leaseMs: 2000, ...opts, prefix });
   return {
     db,
     redis,
     prefix,
     engine,
+    pool,
+    sql: sqlFromPool(pool),
     async newTenant(weight = 1, extra = {}) {
       const slug = `t-${randomUUID().slice(0, 8)}`;
       const t = await db.prisma.tenant.create({ data: { slug, name: slug } });
@@ -39,6 +47,7 @@ export async function createHarness(opts: EngineOptions & { redisUrl?: string } 
       const keys = await redis.keys(`${prefix}:*`);
       for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
       redis.disconnect();
+      await pool.end();
       await db.drop();
     },
   };
