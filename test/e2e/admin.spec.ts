@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { e2eEnv, screenshotPath } from "./helpers/env";
-import { seriousViolations, signInAdmin, signInAs } from "./helpers/dashboard";
+import { restSubmit, seriousViolations, signInAdmin, signInAs } from "./helpers/dashboard";
 
 test.describe.configure({ mode: "serial" });
 
@@ -105,9 +105,14 @@ test("an admin changes a quota; the change is in the audit log and over the admi
   const entry = page.getByTestId("audit-row").filter({ hasText: "quota.update" }).first();
   await expect(entry).toContainText("maxConcurrent: 64 → 48");
   await expect(entry).toContainText(env.adminEmail);
+  // Some load, so the console has something to show: running tasks and a backlog.
+  const load = await restSubmit(request, env.apiKey, { handler: "sleep", name: "console-load", chunkSize: 1, input: { items: Array(160).fill(700) } });
   await openAdmin(page, "Overview");
   await expect(page.getByText("Throughput and latency")).toBeVisible();
+  await expect(page.getByText("Tasks by pool / tenant")).toBeVisible({ timeout: 15_000 });
+  await page.waitForTimeout(4_000);
   await page.screenshot({ path: screenshotPath("admin-console"), fullPage: true });
+  await request.post(`${env.baseURL}/api/v1/jobs/${load.id}/cancel`, { headers: { authorization: `Bearer ${env.apiKey}` } });
 
   // The same quota over REST needs the admin scope, which only a platform admin can grant.
   const plain = await request.get(`${env.baseURL}/api/v1/admin/tenants/demo/quota`, { headers: { authorization: `Bearer ${env.apiKey}` } });
