@@ -27,6 +27,8 @@ export function ClusterOverview() {
   const last = [...c.series].reverse().find((p) => p.tasks > 0);
   const backlog = c.backlog.slice(0, 12).map((b) => ({ label: `${b.pool} / ${b.tenant}`, waiting: b.waiting, running: b.running }));
   const totals = c.backlog.reduce((a, b) => ({ waiting: a.waiting + b.waiting, running: a.running + b.running }), { waiting: 0, running: 0 });
+  // Running per pool from the tasks themselves (heartbeats report it only every few seconds).
+  const runningIn = (pool: string) => c.backlog.filter((b) => b.pool === pool).reduce((a, b) => a + b.running, 0);
 
   return (
     <div className="space-y-5">
@@ -46,9 +48,9 @@ export function ClusterOverview() {
               {pools.map((p) => (
                 <div key={p.pool} className="rounded-md border border-slate-200 p-3">
                   <div className="flex items-center gap-2"><span className="font-mono font-medium">{p.pool}</span>{p.stale > 0 && <Badge tone="amber">{p.stale} stale</Badge>}</div>
-                  <p className="mt-1 text-sm text-slate-700">{p.live} live · {num(p.running)} / {num(p.slots)} slots busy</p>
+                  <p className="mt-1 text-sm text-slate-700">{p.live} live · {num(runningIn(p.pool))} / {num(p.slots)} slots busy</p>
                   <div className="mt-2 h-1.5 overflow-hidden rounded-full bg-slate-200" aria-hidden>
-                    <div className="h-full bg-indigo-500" style={{ width: `${p.slots ? Math.min(100, (p.running / p.slots) * 100) : 0}%` }} />
+                    <div className="h-full bg-indigo-500" style={{ width: `${p.slots ? Math.min(100, (runningIn(p.pool) / p.slots) * 100) : 0}%` }} />
                   </div>
                 </div>
               ))}

@@ -21,7 +21,7 @@ import { useTRPC } from "@/lib/trpc";
 import { DeadLetters } from "./dead-letters";
 import { ResultsPreview } from "./results-preview";
 import { TasksTable } from "./tasks-table";
-import { useEta, useLiveJob, type LiveState } from "./use-live-job";
+import { useEta, useLiveJob, useSettled, type LiveState } from "./use-live-job";
 
 const JobCharts = dynamic(() => import("./job-charts"), {
   ssr: false,
@@ -70,6 +70,7 @@ export function JobDetail({ initial, canWrite }: { initial: JobView; canWrite: b
   const { job, terminal, live } = useLiveJob(initial.id, initial);
   const p = job.progress;
   const { rate, etaMs } = useEta(job, !terminal);
+  const waiting = useSettled(job.waiting ?? null, 1_500);
   const elapsed = job.startedAt ? (job.finishedAt ? Date.parse(job.finishedAt) : Date.now()) - Date.parse(job.startedAt) : null;
 
   return (
@@ -91,10 +92,10 @@ export function JobDetail({ initial, canWrite }: { initial: JobView; canWrite: b
         <Controls job={job} canWrite={canWrite} />
       </div>
 
-      {job.waiting && (
+      {waiting && (
         <div role="status" data-testid="waiting-reason" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-          <p className="font-medium">Why isn&apos;t it running? <code className="ml-1 rounded bg-amber-100 px-1 font-mono text-xs">{job.waiting.reason}</code></p>
-          <p>{job.waiting.message}{job.waiting.estimatedStartAt && <> Expected to start around {dateTime(job.waiting.estimatedStartAt)}.</>}</p>
+          <p className="font-medium">Why isn&apos;t it running? <code className="ml-1 rounded bg-amber-100 px-1 font-mono text-xs">{waiting.reason}</code></p>
+          <p>{waiting.message}{waiting.estimatedStartAt && <> Expected to start around {dateTime(waiting.estimatedStartAt)}.</>}</p>
         </div>
       )}
 

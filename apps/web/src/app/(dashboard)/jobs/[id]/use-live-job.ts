@@ -96,3 +96,20 @@ export function useEta(job: JobView, live: boolean) {
   const remaining = job.progress.total - done;
   return { rate, etaMs: live && rate > 0 ? (remaining / rate) * 1000 : null };
 }
+
+/**
+ * A value that must hold for `ms` before it shows (null hides at once). Between two task
+ * runs a busy job is briefly "waiting for a worker"; the banner appears only when it lasts.
+ */
+export function useSettled<T>(value: T | null, ms: number): T | null {
+  const [shown, setShown] = useState<T | null>(null);
+  const present = value !== null;
+  useEffect(() => {
+    if (!present) return setShown(null);
+    const t = setTimeout(() => setShown(value), ms);
+    return () => clearTimeout(t);
+    // Restart the clock only when the value appears or disappears, not on every update.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [present, ms]);
+  return present && shown !== null ? value : null;
+}
