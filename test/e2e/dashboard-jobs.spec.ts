@@ -8,6 +8,10 @@ import { restSubmit, signInAdmin, waitForJob } from "./helpers/dashboard";
 
 test("submit from the form, watch live progress to the end, then open and download the results", async ({ page }) => {
   test.setTimeout(120_000);
+  // Server HTML and the browser's first render must agree (React reports mismatches as errors).
+  const browserErrors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && browserErrors.push(m.text()));
+  page.on("pageerror", (e) => browserErrors.push(e.message));
   await signInAdmin(page);
   await page.getByRole("main").getByRole("link", { name: "New job" }).click();
   await expect(page.getByRole("heading", { name: "New job" })).toBeVisible();
@@ -58,6 +62,8 @@ test("submit from the form, watch live progress to the end, then open and downlo
   expect(eventStreams.length).toBeGreaterThan(0);
   // Progress came over the event stream: the job itself was not polled.
   expect(jobGets.length).toBeLessThanOrEqual(1);
+
+  expect(browserErrors.filter((e) => /hydrat|#418|#423|#425/i.test(e)), browserErrors.join("\n")).toEqual([]);
 
   // Charts and the results preview.
   await expect(page.getByText("Task run time")).toBeVisible();

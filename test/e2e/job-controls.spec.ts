@@ -23,7 +23,7 @@ test("pause explains why the job waits, resume finishes it, cancel stops another
   await expect(page.getByTestId("job-status")).toHaveText("succeeded", { timeout: 40_000 });
   await expect(why).toHaveCount(0);
 
-  const doomed = await restSubmit(request, env.apiKey, { handler: "sleep", name: `cancel-me-${randomBytes(3).toString("hex")}`, chunkSize: 1, input: { items: Array(64).fill(1000) } });
+  const doomed = await restSubmit(request, env.apiKey, { handler: "sleep", name: `cancel-me-${randomBytes(3).toString("hex")}`, chunkSize: 1, input: { items: Array(320).fill(1000) } });
   await page.goto(`/jobs/${doomed.id}`);
   await page.getByRole("button", { name: "Cancel job" }).click();
   const dialog = page.getByRole("dialog", { name: "Cancel this job?" });

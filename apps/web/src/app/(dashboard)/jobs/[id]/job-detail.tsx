@@ -21,7 +21,7 @@ import { useTRPC } from "@/lib/trpc";
 import { DeadLetters } from "./dead-letters";
 import { ResultsPreview } from "./results-preview";
 import { TasksTable } from "./tasks-table";
-import { useEta, useLiveJob, useSettled, type LiveState } from "./use-live-job";
+import { useEta, useLiveJob, useNow, useSettled, type LiveState } from "./use-live-job";
 
 const JobCharts = dynamic(() => import("./job-charts"), {
   ssr: false,
@@ -71,7 +71,10 @@ export function JobDetail({ initial, canWrite }: { initial: JobView; canWrite: b
   const p = job.progress;
   const { rate, etaMs } = useEta(job, !terminal);
   const waiting = useSettled(job.waiting ?? null, 1_500);
-  const elapsed = job.startedAt ? (job.finishedAt ? Date.parse(job.finishedAt) : Date.now()) - Date.parse(job.startedAt) : null;
+  // Times and elapsed are rendered only in the browser: its clock and time zone, not the server's.
+  const now = useNow(1_000, !terminal);
+  const elapsed = now !== null && job.startedAt ? (job.finishedAt ? Date.parse(job.finishedAt) : now) - Date.parse(job.startedAt) : null;
+  const at = (iso: string | null | undefined) => (now === null ? "…" : dateTime(iso));
 
   return (
     <section aria-labelledby="job-heading" className="space-y-5">
@@ -95,7 +98,7 @@ export function JobDetail({ initial, canWrite }: { initial: JobView; canWrite: b
       {waiting && (
         <div role="status" data-testid="waiting-reason" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
           <p className="font-medium">Why isn&apos;t it running? <code className="ml-1 rounded bg-amber-100 px-1 font-mono text-xs">{waiting.reason}</code></p>
-          <p>{waiting.message}{waiting.estimatedStartAt && <> Expected to start around {dateTime(waiting.estimatedStartAt)}.</>}</p>
+          <p>{waiting.message}{waiting.estimatedStartAt && <> Expected to start around {at(waiting.estimatedStartAt)}.</>}</p>
         </div>
       )}
 
@@ -122,9 +125,9 @@ export function JobDetail({ initial, canWrite }: { initial: JobView; canWrite: b
             <div><dt className="text-slate-600">Input</dt><dd>{job.input.kind === "items" ? `${num(job.input.count)} items` : `range ${num(job.input.from)} … ${num(job.input.to - 1)}`}</dd></div>
             <div><dt className="text-slate-600">Priority / attempts / timeout</dt><dd>{job.priority} / {job.maxAttempts} / {num(job.timeoutMs)} ms</dd></div>
             <div><dt className="text-slate-600">Pool</dt><dd className="font-mono">{job.pool}</dd></div>
-            <div><dt className="text-slate-600">Created</dt><dd>{dateTime(job.createdAt)}</dd></div>
-            <div><dt className="text-slate-600">Started</dt><dd>{dateTime(job.startedAt)}</dd></div>
-            <div><dt className="text-slate-600">Finished</dt><dd>{dateTime(job.finishedAt)}</dd></div>
+            <div><dt className="text-slate-600">Created</dt><dd>{at(job.createdAt)}</dd></div>
+            <div><dt className="text-slate-600">Started</dt><dd>{at(job.startedAt)}</dd></div>
+            <div><dt className="text-slate-600">Finished</dt><dd>{at(job.finishedAt)}</dd></div>
             <div><dt className="text-slate-600">Labels</dt><dd className="flex flex-wrap gap-1">{Object.keys(job.labels).length ? Object.entries(job.labels).map(([k, v]) => <Badge key={k} tone="indigo">{k}={v}</Badge>) : "—"}</dd></div>
           </dl>
         </CardBody>

@@ -113,3 +113,18 @@ export function useSettled<T>(value: T | null, ms: number): T | null {
   }, [present, ms]);
   return present && shown !== null ? value : null;
 }
+
+/**
+ * The current time, null during the server render and hydration (so time-dependent text
+ * never mismatches the server's HTML), then ticking every `ms` while `ticking`.
+ */
+export function useNow(ms: number, ticking: boolean): number | null {
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    setNow(Date.now());
+    if (!ticking) return;
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms, ticking]);
+  return now;
+}
