@@ -1,8 +1,8 @@
 // Server-sent events for one job: the current view at once, then a new one after every
 // change, from the process-wide hub (one Redis subscriber, one read per change shared by
 // all viewers). `no-transform` keeps Next's gzip from buffering the stream.
-import { getEngine } from "@/server/engine";
 import { getJobEventHub } from "@/server/job-events";
+import { getPrisma } from "@/server/prisma";
 import { isUuid, notFoundResponse, requireTenantCaller } from "@/server/request-tenant";
 
 export const dynamic = "force-dynamic";
@@ -16,12 +16,10 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
   const { id } = await params;
   if (!isUuid(id)) return notFoundResponse();
   const jobId = id.toLowerCase();
-  // Tenant check before subscribing: another tenant's id is a 404 like a missing one.
-  try {
-    await getEngine().getJob(caller.tenantId, jobId);
-  } catch {
-    return notFoundResponse();
-  }
+  // Tenant check before subscribing: another tenant's id is a 404 like a missing one. A
+  // primary-key lookup, not getJob: the hub's first read below already builds the view.
+  const owned = await getPrisma().job.findFirst({ where: { id: jobId, tenantId: caller.tenantId }, select: { id: true } });
+  if (!owned) return notFoundResponse();
 
   const encoder = new TextEncoder();
   let stop: (() => void) | null = null;
