@@ -16,6 +16,8 @@ export interface PageArgs {
 type EngineControls = Pick<Engine, "pauseJob" | "resumeJob" | "deadLetterGroups" | "discardDeadLetters" | "remote">;
 
 export interface ApiEngine extends EngineControls {
+  /** Drops this process's cached quota for the tenant, so a change applies at once here. */
+  quotaChanged?(tenantId: string): void;
   submitJob(
     tenantId: string,
     input: CreateJobInput,

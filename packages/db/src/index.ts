@@ -34,7 +34,11 @@ export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}
  * thousands of statements a second, so they go straight to the driver.
  */
 export function createPool(databaseUrl: string, opts: { max?: number } = {}): pg.Pool {
-  return new pg.Pool({ connectionString: databaseUrl, options: "-c jit=off", ...(opts.max !== undefined ? { max: opts.max } : {}) });
+  const pool = new pg.Pool({ connectionString: databaseUrl, options: "-c jit=off", ...(opts.max !== undefined ? { max: opts.max } : {}) });
+  // An idle connection the server closes (restart, a dropped test database) must not crash
+  // the process; the pool discards it and the next checkout opens a fresh one.
+  pool.on("error", () => {});
+  return pool;
 }
 
 export type { Pool } from "pg";

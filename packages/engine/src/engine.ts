@@ -57,6 +57,8 @@ export interface Engine {
   discardDeadLetters(tenantId: string, jobId: string, filter?: RedriveFilter): Promise<{ discarded: number }>;
   pauseJob(tenantId: string, jobId: string): Promise<JobView>;
   resumeJob(tenantId: string, jobId: string): Promise<JobView>;
+  /** A tenant's quota changed: this process applies it at once (others within a second). */
+  quotaChanged(tenantId: string): void;
   /** Admin only (callers authorize): pause or resume all of a tenant's work. */
   setTenantPaused(tenantId: string, paused: boolean): Promise<void>;
   health(): Promise<{ postgres: boolean; redis: boolean }>;
@@ -154,6 +156,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
       return view(tenantId, jobId);
     },
     setTenantPaused: (tenantId, paused) => setTenantPaused(ctx, tenantId, paused),
+    quotaChanged: (tenantId) => ctx.quotas.invalidate(tenantId),
     async health() {
       const [postgres, redis] = await Promise.all([
         deps.prisma.$queryRawUnsafe("SELECT 1").then(() => true, () => false),

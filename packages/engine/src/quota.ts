@@ -43,6 +43,11 @@ export class QuotaCache {
     private readonly ttlMs = 1000,
   ) {}
 
+  /** Forget a tenant's cached quota (this process changed it; others catch up within ttlMs). */
+  invalidate(tenantId: string): void {
+    this.entries.delete(tenantId);
+  }
+
   async get(tenantId: string): Promise<TenantQuota> {
     const hit = this.entries.get(tenantId);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.quota;

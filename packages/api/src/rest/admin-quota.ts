@@ -31,7 +31,9 @@ export const ADMIN_ROUTES: Route[] = [
           const slug = slugOf(c);
           const changes = await jsonBody(c, quotaUpdateSchema);
           if (!c.keyId) throw new FanoutError(500, "internal_error", "The API key of this request is unknown.");
-          return json(200, view(await updateTenantQuota(c.prisma, slug, changes, { kind: "api_key", id: c.keyId })));
+          const q = await updateTenantQuota(c.prisma, slug, changes, { kind: "api_key", id: c.keyId });
+          c.engine.quotaChanged?.(q.tenant.id);
+          return json(200, view(q));
         },
       },
     },

@@ -76,7 +76,11 @@ export const adminRouter = router({
 
   updateQuota: admin
     .input(slugInput.extend({ changes: quotaUpdateSchema }))
-    .mutation(({ ctx, input }) => updateTenantQuota(ctx.prisma, input.slug, input.changes, { kind: "user", id: ctx.user.id })),
+    .mutation(async ({ ctx, input }) => {
+      const q = await updateTenantQuota(ctx.prisma, input.slug, input.changes, { kind: "user", id: ctx.user.id });
+      ctx.engine.quotaChanged?.(q.tenant.id);
+      return q;
+    }),
 
   users: admin.query(({ ctx }) =>
     ctx.prisma.user.findMany({
