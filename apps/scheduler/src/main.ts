@@ -1,15 +1,15 @@
 // Scheduler process: admits waiting tasks into BullMQ by fair share. Run several: one leads,
 // the others stand by and take over when its lease lapses.
 import { Redis } from "ioredis";
-import { ConfigError, loadConfig } from "@fanout/config";
+import { loadConfigOrExit } from "@fanout/config";
 import { createLogger } from "@fanout/logger";
 import { createPool, createPrisma } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
-import { startOpsServer } from "@fanout/ops";
+import { serveOps } from "@fanout/ops";
 import { startTracing } from "@fanout/ops/tracing";
 import { createWebhookDispatcher } from "@fanout/webhooks";
 
-const config = load();
+const config = loadConfigOrExit("scheduler");
 const logger = createLogger("scheduler", config.logLevel);
 const tracing = startTracing("fanout-scheduler", config.otlpEndpoint);
 const prisma = createPrisma(config.databaseUrl);
@@ -50,35 +50,12 @@ try {
   await scheduler.start(); // the engine logs "scheduler started" with its id
   engine.metrics.enableClusterGauges();
   webhooks.start();
-  await serveOps(scheduler.id);
-} catch (err) {
-  logger.fatal({ err }, "scheduler failed to start");
-  await shutdown("startup-failure", 1);
-}
-
-/** Bad env is an operator error: say which variables are wrong, without a stack trace. */
-function load() {
-  try {
-    return loadConfig("scheduler");
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(1);
-  }
-}
-
-/** /metrics, /healthz, /readyz for Prometheus and orchestrators (METRICS_PORT; 0 = off). */
-async function serveOps(id: string) {
-  if (!config.metricsPort) return;
   const ready = async () => {
     const h = await engine.health();
     return h.postgres && h.redis;
   };
-  try {
-    const ops = await startOpsServer({ port: config.metricsPort, registry: engine.metrics.registry, ready, labels: { process: "scheduler", instance_id: id } });
-    logger.info({ port: ops.port }, "ops endpoints listening");
-  } catch (err) {
-    // Observability must not take the worker down: run without /metrics and say so.
-    logger.error({ err, port: config.metricsPort }, "could not serve ops endpoints");
-  }
+  await serveOps({ port: config.metricsPort, registry: engine.metrics.registry, ready, labels: { process: "scheduler", instance_id: scheduler.id }, logger });
+} catch (err) {
+  logger.fatal({ err }, "scheduler failed to start");
+  await shutdown("startup-failure", 1);
 }

@@ -1,14 +1,14 @@
 // Worker process: a thin shell that wires config, logger, Postgres and Redis into the engine
 // and runs built-in handlers until SIGTERM/SIGINT. Scale by running more of these.
 import { Redis } from "ioredis";
-import { ConfigError, loadConfig } from "@fanout/config";
+import { loadConfigOrExit } from "@fanout/config";
 import { createLogger } from "@fanout/logger";
 import { createPool, createPrisma } from "@fanout/db";
 import { createEngine } from "@fanout/engine";
-import { startOpsServer } from "@fanout/ops";
+import { serveOps } from "@fanout/ops";
 import { startTracing } from "@fanout/ops/tracing";
 
-const config = load();
+const config = loadConfigOrExit("worker");
 const logger = createLogger("worker", config.logLevel);
 const tracing = startTracing("fanout-worker", config.otlpEndpoint);
 const prisma = createPrisma(config.databaseUrl);
@@ -45,35 +45,12 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 
 try {
   await worker.start(); // the engine logs "worker started" with its id, pool and concurrency
-  await serveOps(worker.id);
-} catch (err) {
-  logger.fatal({ err }, "worker failed to start");
-  await shutdown("startup-failure", 1);
-}
-
-/** Bad env is an operator error: say which variables are wrong, without a stack trace. */
-function load() {
-  try {
-    return loadConfig("worker");
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(1);
-  }
-}
-
-/** /metrics, /healthz, /readyz for Prometheus and orchestrators (METRICS_PORT; 0 = off). */
-async function serveOps(id: string) {
-  if (!config.metricsPort) return;
   const ready = async () => {
     const h = await engine.health();
     return h.postgres && h.redis;
   };
-  try {
-    const ops = await startOpsServer({ port: config.metricsPort, registry: engine.metrics.registry, ready, labels: { process: "worker", instance_id: id } });
-    logger.info({ port: ops.port }, "ops endpoints listening");
-  } catch (err) {
-    // Observability must not take the worker down: run without /metrics and say so.
-    logger.error({ err, port: config.metricsPort }, "could not serve ops endpoints");
-  }
+  await serveOps({ port: config.metricsPort, registry: engine.metrics.registry, ready, labels: { process: "worker", instance_id: worker.id }, logger });
+} catch (err) {
+  logger.fatal({ err }, "worker failed to start");
+  await shutdown("startup-failure", 1);
 }

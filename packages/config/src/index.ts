@@ -141,3 +141,14 @@ export function loadConfig(kind: AppKind, env: Record<string, string | undefined
     oauth: e.GITHUB_ID && e.GITHUB_SECRET ? { github: { clientId: e.GITHUB_ID, clientSecret: e.GITHUB_SECRET } } : {},
   };
 }
+
+/** For a process's main: bad env is an operator error, so print which variables are wrong (no stack) and exit 1. */
+export function loadConfigOrExit(kind: AppKind, env: Record<string, string | undefined> = process.env): FanoutConfig {
+  try {
+    return loadConfig(kind, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}

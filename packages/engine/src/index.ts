@@ -3,4 +3,5 @@
 export { createEngine } from "./engine";
 export type { Engine, EngineDeps, EngineOptions, WorkerOptions, SchedulerOptions, WorkerHandle, SchedulerHandle } from "./engine";
 export type * from "./types";
+export type { TenantQuota } from "./quota";
 export { BUILTIN_HANDLERS } from "@fanout/validators";

@@ -45,3 +45,23 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<{ server: 
   const port = (server.address() as { port: number }).port;
   return { server, port, close: () => new Promise((r) => server.close(() => r())) };
 }
+
+export interface ServeOpsOptions extends Omit<OpsServerOptions, "port"> {
+  /** METRICS_PORT; 0 means the process serves no ops endpoints. */
+  port: number;
+  logger: { info(o: object, m?: string): void; error(o: object, m?: string): void };
+}
+
+/**
+ * startOpsServer for a process's main: skipped when the port is 0, and a failure to
+ * listen is logged rather than fatal (observability must not take a worker down).
+ */
+export async function serveOps(opts: ServeOpsOptions): Promise<void> {
+  if (!opts.port) return;
+  try {
+    const ops = await startOpsServer(opts);
+    opts.logger.info({ port: ops.port }, "ops endpoints listening");
+  } catch (err) {
+    opts.logger.error({ err, port: opts.port }, "could not serve ops endpoints");
+  }
+}

@@ -3,20 +3,13 @@
 // (tenantId, finishedAt), submits from jobs (tenantId, createdAt), active jobs from
 // jobs (tenantId, status). Queued items are not stored historically: the series walks
 // back from the current value with the minute's submitted and finished items.
+import type { TenantQuota } from "@fanout/engine";
 import type { Db } from "../types";
 
 export const USAGE_MINUTES = 60;
 
-export interface QuotaView {
-  weight: number;
-  maxConcurrent: number;
-  maxQueuedItems: number;
-  submitRatePerSec: number;
-  submitBurst: number;
-  maxItemsPerJob: number;
-  maxPayloadBytes: number;
-  minPriority: number;
-  maxPriority: number;
+/** The engine's quota fields, as the dashboard shows them, with their last change. */
+export interface QuotaView extends TenantQuota {
   updatedAt: Date;
 }
 
