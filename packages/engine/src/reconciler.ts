@@ -8,7 +8,11 @@ type PoolTask = AdmittedTask & { pool: string };
 
 function byPool(tasks: PoolTask[]): Map<string, PoolTask[]> {
   const m = new Map<string, PoolTask[]>();
-  for (const t of tasks) m.set(t.pool, [...(m.get(t.pool) ?? []), t]);
+  for (const t of tasks) {
+    const list = m.get(t.pool);
+    if (list) list.push(t);
+    else m.set(t.pool, [t]);
+  }
   return m;
 }
 
