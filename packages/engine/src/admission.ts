@@ -5,6 +5,7 @@ import { bullJobId } from "./keys";
 import { ORDERING_CLEAR } from "./ordering";
 import { isRemotePool } from "./remote";
 import { DEFAULT_QUOTA } from "./quota";
+import { prepared } from "./sql";
 
 export interface AdmittedTask {
   jobId: string;
@@ -29,13 +30,26 @@ export async function enqueue(queue: Queue, tasks: (AdmittedTask & { bullPriorit
   );
 }
 
+const PROMOTE_SQL = prepared("promote_retries",
+  `UPDATE tasks SET status = 'pending', "runAfter" = NULL WHERE status = 'backoff' AND "runAfter" <= now() AND pool = $1`);
+
 /** Tasks whose retry backoff is over become pending again, so admission reads only pending tasks in index order. */
 async function promoteDueRetries(ctx: EngineContext, pool: string): Promise<void> {
-  await ctx.sql.exec(
-    `UPDATE tasks SET status = 'pending', "runAfter" = NULL WHERE status = 'backoff' AND "runAfter" <= now() AND pool = $1`, [pool]);
+  await ctx.sql.exec(PROMOTE_SQL, [pool]);
 }
 
 const READY = `t.status = 'pending' AND ${ORDERING_CLEAR}`;
+
+const DEMAND_SQL = prepared("tenant_demand", `SELECT tn.id AS "tenantId", q.weight, q."maxConcurrent",
+          (SELECT count(*) FROM tasks t JOIN jobs j ON j.id = t."jobId" AND j.status IN ('queued', 'running')
+            WHERE t."tenantId" = tn.id AND t.pool = $1 AND t.status IN ('queued', 'running'))::int AS inflight,
+          (SELECT count(*) FROM (
+             SELECT 1 FROM tasks t JOIN jobs j ON j.id = t."jobId"
+             WHERE t."tenantId" = tn.id AND t.pool = $1 AND ${READY} AND j.status IN ('queued', 'running') AND NOT j.paused
+             LIMIT $2) r)::int AS ready
+   FROM tenants tn LEFT JOIN quotas q ON q."tenantId" = tn.id
+   WHERE tn.status = 'active' AND NOT tn.paused
+     AND EXISTS (SELECT 1 FROM jobs j WHERE j."tenantId" = tn.id AND j.status IN ('queued', 'running'))`);
 
 /**
  * Per tenant with live jobs: its in-flight tasks and its ready tasks, counted only up to
@@ -44,18 +58,7 @@ const READY = `t.status = 'pending' AND ${ORDERING_CLEAR}`;
  * tasks costs this query no more than a tenant with ten.
  */
 async function tenantDemand(ctx: EngineContext, pool: string, cap: number): Promise<TenantDemand[]> {
-  const rows = await ctx.sql.query<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }>(
-    `SELECT tn.id AS "tenantId", q.weight, q."maxConcurrent",
-            (SELECT count(*) FROM tasks t JOIN jobs j ON j.id = t."jobId" AND j.status IN ('queued', 'running')
-              WHERE t."tenantId" = tn.id AND t.pool = $1 AND t.status IN ('queued', 'running'))::int AS inflight,
-            (SELECT count(*) FROM (
-               SELECT 1 FROM tasks t JOIN jobs j ON j.id = t."jobId"
-               WHERE t."tenantId" = tn.id AND t.pool = $1 AND ${READY} AND j.status IN ('queued', 'running') AND NOT j.paused
-               LIMIT $2) r)::int AS ready
-     FROM tenants tn LEFT JOIN quotas q ON q."tenantId" = tn.id
-     WHERE tn.status = 'active' AND NOT tn.paused
-       AND EXISTS (SELECT 1 FROM jobs j WHERE j."tenantId" = tn.id AND j.status IN ('queued', 'running'))`, [pool,
-    Math.max(1, cap)]);
+  const rows = await ctx.sql.query<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }>(DEMAND_SQL, [pool, Math.max(1, cap)]);
   return rows.map((r) => ({
     tenantId: r.tenantId,
     inflight: r.inflight,
@@ -72,6 +75,20 @@ function belowShare(demand: TenantDemand[], capacity: number): Set<string> {
   return new Set(active.filter((t) => t.inflight < (capacity * t.weight) / total).map((t) => t.tenantId));
 }
 
+const ADMIT_SQL = prepared("admit", `WITH alloc AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS a(tenant, n)),
+     picked AS (
+       SELECT p."jobId", p.seq FROM alloc, LATERAL (
+         SELECT t."jobId", t.seq FROM tasks t JOIN jobs j ON j.id = t."jobId"
+         WHERE t."tenantId" = alloc.tenant AND t.pool = $1 AND ${READY}
+           AND j.status IN ('queued', 'running') AND NOT j.paused
+         ORDER BY t.priority DESC, t."createdAt", t."jobId", t.seq
+         LIMIT alloc.n FOR UPDATE OF t SKIP LOCKED FOR SHARE OF j) p
+     )
+     UPDATE tasks SET status = 'queued', admits = tasks.admits + 1, "runAfter" = NULL,
+       "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
+     FROM picked WHERE tasks."jobId" = picked."jobId" AND tasks.seq = picked.seq
+     RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks."tenantId"`);
+
 /**
  * One admission round for a pool: work out each tenant's grant, then move that many of
  * its ready tasks (priority, then FIFO) to queued and hand them to BullMQ. The Postgres
@@ -87,22 +104,7 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
   const inflight = demand.reduce((n, t) => n + t.inflight, 0);
   const grants = allocateSlots(demand, capacity - inflight);
   if (grants.size === 0) return 0;
-  const admitted = await ctx.sql.query<AdmittedTask & { tenantId: string }>(
-    `WITH alloc AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS a(tenant, n)),
-     picked AS (
-       SELECT p."jobId", p.seq FROM alloc, LATERAL (
-         SELECT t."jobId", t.seq FROM tasks t JOIN jobs j ON j.id = t."jobId"
-         WHERE t."tenantId" = alloc.tenant AND t.pool = $1 AND ${READY}
-           AND j.status IN ('queued', 'running') AND NOT j.paused
-         ORDER BY t.priority DESC, t."createdAt", t."jobId", t.seq
-         LIMIT alloc.n FOR UPDATE OF t SKIP LOCKED FOR SHARE OF j) p
-     )
-     UPDATE tasks SET status = 'queued', admits = tasks.admits + 1, "runAfter" = NULL,
-       "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
-     FROM picked WHERE tasks."jobId" = picked."jobId" AND tasks.seq = picked.seq
-     RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks."tenantId"`,
-    [pool, [...grants.keys()], [...grants.values()], ctx.leaseMs * 2],
-  );
+  const admitted = await ctx.sql.query<AdmittedTask & { tenantId: string }>(ADMIT_SQL, [pool, [...grants.keys()], [...grants.values()], ctx.leaseMs * 2]);
   // Remote pools are leased over HTTP straight from Postgres; wake their long-polls.
   if (isRemotePool(pool)) {
     if (admitted.length > 0) await ctx.redis.publish(ctx.channels.pool(pool), String(admitted.length));

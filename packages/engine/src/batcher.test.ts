@@ -21,4 +21,25 @@ describe("MicroBatcher", () => {
     expect(batches).toEqual([[1, 2], [3, 4]]);
     expect(out.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "rejected"]);
   });
+
+  it("holds back calls while maxInFlight batches run, then sends them together", async () => {
+    const batches: number[][] = [];
+    const gates: (() => void)[] = [];
+    const b = new MicroBatcher<number, number>(async (xs) => {
+      batches.push(xs);
+      await new Promise<void>((r) => gates.push(r));
+      return xs;
+    }, 256, 1);
+    const first = b.submit(1);
+    await new Promise((r) => setImmediate(r));
+    const later = [2, 3, 4].map((x) => b.submit(x));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(batches).toEqual([[1]]);
+    gates.shift()!();
+    await first;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    gates.shift()!();
+    expect(await Promise.all(later)).toEqual([2, 3, 4]);
+  });
 });

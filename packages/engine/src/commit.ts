@@ -1,4 +1,4 @@
-import type { Sql } from "./sql";
+import { prepared, type Sql } from "./sql";
 import type { ClaimedTask } from "./lease";
 
 export interface ItemFailureRecord {
@@ -33,7 +33,7 @@ export type CommitOutcome = { committed: false } | { committed: true; jobStatus:
  * (the one-time filter runs before any task row is touched): jobs before tasks is
  * the lock order of every statement that takes both, so batches cannot deadlock.
  */
-const COMMIT_SQL = `
+const COMMIT_SQL = prepared("commit", `
 WITH e AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(
     j uuid, s int, a int, st text, retry int[], delay int, err text, idx int[], outs jsonb,
@@ -84,7 +84,7 @@ fenced AS (
   WHERE "callbackUrl" IS NOT NULL AND status IN ('succeeded', 'failed')
   ON CONFLICT ("jobId", event) DO UPDATE SET "deliveredAt" = NULL, attempts = 0, "nextAttemptAt" = now(), "lastError" = NULL
 )
-SELECT fe.j AS "jobId", fe.s AS seq, job.status FROM fe JOIN job ON job.id = fe.j`;
+SELECT fe.j AS "jobId", fe.s AS seq, job.status FROM fe JOIN job ON job.id = fe.j`);
 
 const cut = (s: string) => s.slice(0, 2000);
 

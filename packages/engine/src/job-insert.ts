@@ -1,5 +1,5 @@
 import type { Job } from "@fanout/db";
-import type { Sql } from "./sql";
+import { prepared, type Sql } from "./sql";
 import type { TaskSlice } from "./chunking";
 
 /** Everything a new job row holds, in the column order of JOB_COLUMNS. */
@@ -50,6 +50,9 @@ const TASK_INSERT = `INSERT INTO tasks ("jobId", "seq", "tenantId", "pool", "pri
 
 export const TASK_BATCH = 5000;
 
+const INSERT_ONE_STATEMENT = prepared("insert_job", `WITH j AS (${JOB_INSERT}), t AS (${TASK_INSERT} ${tasksSelect("j.id", JOB_COLUMNS.length + 1, "j, ")})
+  SELECT * FROM j`);
+
 function taskParams(job: NewJob, t: NewTasks, from: number): unknown[] {
   const batch = t.slices.slice(from, from + TASK_BATCH);
   const keys = t.orderingKeys.slice(from, from + TASK_BATCH);
@@ -73,11 +76,7 @@ function taskParams(job: NewJob, t: NewTasks, from: number): unknown[] {
 export async function insertJob(sql: Sql, job: NewJob, tasks: NewTasks): Promise<Job | null> {
   const jobParams = JOB_COLUMNS.map((c) => job[c]);
   if (tasks.slices.length <= TASK_BATCH) {
-    const rows = await sql.query<Job>(
-      `WITH j AS (${JOB_INSERT}), t AS (${TASK_INSERT} ${tasksSelect("j.id", jobParams.length + 1, "j, ")})
-       SELECT * FROM j`,
-      [...jobParams, ...taskParams(job, tasks, 0)],
-    );
+    const rows = await sql.query<Job>(INSERT_ONE_STATEMENT, [...jobParams, ...taskParams(job, tasks, 0)]);
     return rows[0] ?? null;
   }
   return sql.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import type { Sql } from "./sql";
+import { prepared, type Sql } from "./sql";
 
 /**
  * Claiming is the lease: status → running, attempt + 1 (the fencing token), leaseUntil
@@ -6,7 +6,7 @@ import type { Sql } from "./sql";
  * job row. A BullMQ re-delivery after a crash may reclaim a running task; the old
  * holder's attempt no longer matches, so its commit is rejected.
  */
-const CLAIM_SQL = `
+const CLAIM_SQL = prepared("claim", `
 WITH refs AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[]) AS r(j, s, a)),
 t AS (
   SELECT t."jobId", t.seq, j.status AS "jobStatus", j.handler, j."inputKind", j."rangeFrom", j."timeoutMs",
@@ -23,7 +23,14 @@ UPDATE tasks SET status = 'running', attempt = tasks.attempt + 1, "workerId" = $
 FROM t WHERE tasks."jobId" = t."jobId" AND tasks.seq = t.seq
 RETURNING tasks."jobId", tasks.seq, tasks.attempt, tasks.items, tasks."firstIndex", tasks."itemCount", tasks."pendingIdx",
   tasks.runs, tasks."tenantId", tasks."createdAt", t."jobStatus", t.handler, t."inputKind", t."rangeFrom", t."timeoutMs",
-  t."maxAttempts", t."backoffBaseMs", t."backoffMaxMs", t.traceparent`;
+  t."maxAttempts", t."backoffBaseMs", t."backoffMaxMs", t.traceparent`);
+
+const JOB_START_SQL = prepared("job_start", `UPDATE jobs SET status = 'running', "startedAt" = COALESCE("startedAt", now())
+  WHERE id IN (SELECT id FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'queued' ORDER BY id FOR UPDATE)`);
+
+const RENEW_SQL = prepared("renew", `UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
+  FROM unnest($1::uuid[], $2::int[], $3::int[]) AS h(j, s, a)
+  WHERE tasks."jobId" = h.j AND tasks.seq = h.s AND tasks.attempt = h.a AND tasks.status = 'running'`);
 
 export interface TaskRef {
   jobId: string;
@@ -70,9 +77,7 @@ export async function claimTasks(sql: Sql, refs: TaskRef[], workerId: string, le
   // Separate statement on purpose: holding task locks while waiting for a job row lock
   // would invert the jobs-before-tasks lock order that commits and cancels follow.
   if (started.length > 0) {
-    await sql.exec(
-      `UPDATE jobs SET status = 'running', "startedAt" = COALESCE("startedAt", now())
-       WHERE id IN (SELECT id FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'queued' ORDER BY id FOR UPDATE)`, [[...new Set(started)]]);
+    await sql.exec(JOB_START_SQL, [[...new Set(started)]]);
   }
   return refs.map((r) => {
     const row = byKey.get(`${r.jobId}.${r.seq}`);
@@ -88,10 +93,7 @@ export async function claimTask(sql: Sql, ref: TaskRef, workerId: string, leaseM
 /** Extends the leases of every task this worker still holds, in one statement. */
 export async function renewLeases(sql: Sql, held: { jobId: string; seq: number; attempt: number }[], leaseMs: number): Promise<number> {
   if (held.length === 0) return 0;
-  return sql.exec(
-    `UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
-     FROM unnest($1::uuid[], $2::int[], $3::int[]) AS h(j, s, a)
-     WHERE tasks."jobId" = h.j AND tasks.seq = h.s AND tasks.attempt = h.a AND tasks.status = 'running'`, [held.map((h) => h.jobId),
+  return sql.exec(RENEW_SQL, [held.map((h) => h.jobId),
     held.map((h) => h.seq),
     held.map((h) => h.attempt),
     leaseMs]);

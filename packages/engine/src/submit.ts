@@ -7,7 +7,7 @@ import { isKnownHandler } from "./handlers";
 import { observedItemMicros } from "./handler-stats";
 import { taskOrderingKeys } from "./ordering";
 import { insertJob } from "./job-insert";
-import type { Sql } from "./sql";
+import { prepared, type Sql } from "./sql";
 import type { TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
 import { remotePool } from "./remote";
@@ -70,16 +70,15 @@ function checkLimits(input: CreateJobInput, total: number, quota: TenantQuota, o
   }
 }
 
+const QUEUED_ITEMS_SQL = prepared("queued_items", `SELECT coalesce(sum("totalItems" - "itemsSucceeded" - "itemsDead"), 0)::float8 AS queued
+  FROM jobs WHERE "tenantId" = $1::uuid AND status IN ('queued', 'running')`);
+
 /** Items accepted but not finished across the tenant's live jobs. */
 async function checkQueuedItems(sql: Sql, tenantId: string, total: number, quota: TenantQuota): Promise<void> {
   if (total > quota.maxQueuedItems) {
     throw new FanoutError(422, "max_queued_items_exceeded", `This job has ${total} items but your tenant may have at most ${quota.maxQueuedItems} queued; it can never fit. Split it.`, "input");
   }
-  const [row] = await sql.query<{ queued: number }>(
-    `SELECT coalesce(sum("totalItems" - "itemsSucceeded" - "itemsDead"), 0)::float8 AS queued
-     FROM jobs WHERE "tenantId" = $1::uuid AND status IN ('queued', 'running')`,
-    [tenantId],
-  );
+  const [row] = await sql.query<{ queued: number }>(QUEUED_ITEMS_SQL, [tenantId]);
   const queued = row?.queued ?? 0;
   if (queued + total > quota.maxQueuedItems) {
     throw new FanoutError(

@@ -69,7 +69,16 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const timings = new HandlerTimings();
   // Tasks that BullMQ hands over in the same tick are claimed and committed together.
   const claims = new MicroBatcher<ClaimRef, ClaimedTask | null>((refs) => claimTasks(ctx.sql, refs, id, ctx.leaseMs));
-  const commits = new MicroBatcher<CommitEntry, CommitOutcome>((entries) => commitTasks(ctx.sql, id, entries));
+  const commits = new MicroBatcher<CommitEntry, CommitOutcome>(async (entries) => {
+    const outcomes = await commitTasks(ctx.sql, id, entries);
+    // One wake and one progress event per job per batch, not per task: under load a
+    // batch holds dozens of tasks and every publish costs both us and Redis.
+    const jobs = new Map<string, string>();
+    outcomes.forEach((o, i) => o.committed && jobs.set(entries[i]!.task.jobId, o.jobStatus));
+    for (const [jobId, status] of jobs) announceJob(ctx, jobId, status);
+    wakeScheduler(ctx, pool);
+    return outcomes;
+  });
   const subscriber = ctx.redis.duplicate();
   subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
@@ -78,7 +87,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
 
   async function processTask(bull: BullJob<TaskRef>): Promise<void> {
     const task = await claims.submit({ jobId: bull.data.j, seq: bull.data.s, admits: bull.data.a });
-    if (!task) return; // stale delivery: cancelled, superseded or already done
+    if (!task) return wakeScheduler(ctx, pool); // stale delivery: cancelled, superseded or already done
     if (task.runs === 0 && task.attempt === 1) ctx.metrics.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
     const key = `${task.jobId}.${task.seq}`;
     const entry: Held = { jobId: task.jobId, seq: task.seq, attempt: task.attempt, ctl: new AbortController() };
@@ -88,12 +97,12 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     } catch (err) {
       if (entry.ctl.signal.aborted) {
         log.info({ jobId: task.jobId, seq: task.seq, tenantId: task.tenantId }, "task aborted");
+        wakeScheduler(ctx, pool); // its slot is free and nothing was committed
         return;
       }
       throw err;
     } finally {
       held.delete(key);
-      wakeScheduler(ctx, pool);
     }
   }
 
@@ -113,7 +122,6 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       log.warn({ jobId: task.jobId, seq: task.seq, attempt: task.attempt, tenantId: task.tenantId }, "commit rejected: lease superseded or job cancelled");
       return;
     }
-    announceJob(ctx, task.jobId, outcome.jobStatus);
     m.tasksCompleted.inc({ pool, handler: task.handler });
     m.itemsProcessed.inc({ handler: task.handler, outcome: "succeeded" }, result.indexes.length);
     if (result.retry.length) m.itemsProcessed.inc({ handler: task.handler, outcome: "retry" }, result.retry.length);
@@ -126,8 +134,11 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     const tasks = [...held.values()];
     ctx.metrics.workerRunning.set({ worker: id, pool }, tasks.length);
     await renewLeases(ctx.sql, tasks, ctx.leaseMs);
-    const data = { pool, host: hostname(), pid: process.pid, concurrency, running: tasks.length, lastSeenAt: new Date() };
-    await ctx.prisma.workerHeartbeat.upsert({ where: { id }, create: { id, ...data }, update: data });
+    // Plain SQL, not Prisma: a worker process runs without loading Prisma at all.
+    await ctx.sql.exec(
+      `INSERT INTO worker_heartbeats (id, pool, host, pid, concurrency, running, "lastSeenAt") VALUES ($1, $2, $3, $4, $5, $6, now())
+       ON CONFLICT (id) DO UPDATE SET pool = $2, host = $3, pid = $4, concurrency = $5, running = $6, "lastSeenAt" = now()`,
+      [id, pool, hostname(), process.pid, concurrency, tasks.length]);
     await timings.flush(ctx);
   }
 
@@ -161,7 +172,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       await worker?.close();
       await connection.quit().catch(() => {});
       await subscriber.quit().catch(() => {});
-      await ctx.prisma.workerHeartbeat.deleteMany({ where: { id } }).catch(() => {});
+      await ctx.sql.exec(`DELETE FROM worker_heartbeats WHERE id = $1`, [id]).catch(() => {});
       log.info({}, "worker stopped");
     },
     async kill() {

@@ -1,7 +1,8 @@
 // Cluster-wide views for platform admins: live workers and pools, backlog per pool and
-// tenant, throughput and wait/run latency percentiles per minute. Each query walks the
-// tenants and reads only their unfinished or recently finished tasks through the
-// (tenantId, finishedAt) index; latency reads at most LATENCY_SAMPLE recent tasks per tenant.
+// tenant, throughput and wait/run latency percentiles per minute. The backlog walks live
+// jobs and their unfinished tasks (tasks_open_idx); the per-minute series walk tenants and
+// their recently finished tasks (tasks_finished_idx); latency reads at most
+// LATENCY_SAMPLE recent tasks per tenant.
 import type { Db } from "../types";
 
 export const CLUSTER_MINUTES = 30;
@@ -74,9 +75,10 @@ export async function clusterStats(prisma: Db, now = new Date()) {
               coalesce(sum(CASE WHEN cardinality(t."pendingIdx") = 0 THEN t."itemCount" ELSE cardinality(t."pendingIdx") END)
                 FILTER (WHERE t.status IN ('pending', 'queued', 'backoff')), 0)::float8 AS "waitingItems",
               extract(epoch FROM $1::timestamptz - min(t."createdAt") FILTER (WHERE t.status IN ('pending', 'queued', 'backoff')))::float8 AS "oldestWaitSec"
-       FROM tenants tn
+       FROM jobs j JOIN tenants tn ON tn.id = j."tenantId"
        CROSS JOIN LATERAL (SELECT pool, status, "pendingIdx", "itemCount", "createdAt" FROM tasks
-                           WHERE "tenantId" = tn.id AND "finishedAt" IS NULL AND status IN ('pending', 'queued', 'running', 'backoff')) t
+                           WHERE "jobId" = j.id AND status IN ('pending', 'queued', 'running', 'backoff')) t
+       WHERE j.status IN ('queued', 'running')
        GROUP BY t.pool, tn.slug ORDER BY waiting DESC, running DESC LIMIT 200`,
       now,
     ),
