@@ -5,7 +5,7 @@ import { bullJobId } from "./keys";
 import { ORDERING_CLEAR } from "./ordering";
 import { isRemotePool } from "./remote";
 import { DEFAULT_QUOTA } from "./quota";
-import { prepared } from "./sql";
+import { prepared, type Sql } from "./sql";
 
 export interface AdmittedTask {
   jobId: string;
@@ -57,8 +57,8 @@ const DEMAND_SQL = prepared("tenant_demand", `SELECT tn.id AS "tenantId", q.weig
  * range scan of the (tenantId, pool, status, …) index, so a tenant flooding 100,000
  * tasks costs this query no more than a tenant with ten.
  */
-async function tenantDemand(ctx: EngineContext, pool: string, cap: number): Promise<TenantDemand[]> {
-  const rows = await ctx.sql.query<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }>(DEMAND_SQL, [pool, Math.max(1, cap)]);
+async function tenantDemand(sql: Sql, pool: string, cap: number): Promise<TenantDemand[]> {
+  const rows = await sql.query<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }>(DEMAND_SQL, [pool, Math.max(1, cap)]);
   return rows.map((r) => ({
     tenantId: r.tenantId,
     inflight: r.inflight,
@@ -89,6 +89,18 @@ const ADMIT_SQL = prepared("admit", `WITH alloc AS (SELECT * FROM unnest($2::uui
      FROM picked WHERE tasks."jobId" = picked."jobId" AND tasks.seq = picked.seq
      RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks."tenantId"`);
 
+const LOCK_SQL = prepared("admission_lock", `SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('fanout.admission'), hashtext($1))`);
+
+/**
+ * Admission decisions for a pool are serialised by this transaction-scoped lock: the
+ * scheduler's round (demand read + admit) and a submit's foothold (job-insert.ts) each hold
+ * it, so neither decides from counts the other is about to change, and no tenant passes
+ * its maxConcurrent.
+ */
+export async function lockAdmission(tx: Sql, pool: string): Promise<void> {
+  await tx.query(LOCK_SQL, [pool]);
+}
+
 /**
  * One admission round for a pool: work out each tenant's grant, then move that many of
  * its ready tasks (priority, then FIFO) to queued and hand them to BullMQ. The Postgres
@@ -100,11 +112,16 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
   // Due retries are promoted on the scheduler's tick, not on every wake-up: they already
   // wait out a backoff, and the hot path (a submit, a finished task) saves a statement.
   if (opts.promoteRetries) await promoteDueRetries(ctx, pool);
-  const demand = await tenantDemand(ctx, pool, capacity);
-  const inflight = demand.reduce((n, t) => n + t.inflight, 0);
-  const grants = allocateSlots(demand, capacity - inflight);
-  if (grants.size === 0) return 0;
-  const admitted = await ctx.sql.query<AdmittedTask & { tenantId: string }>(ADMIT_SQL, [pool, [...grants.keys()], [...grants.values()], ctx.leaseMs * 2]);
+  const { demand, admitted } = await ctx.sql.transaction(async (tx) => {
+    await lockAdmission(tx, pool);
+    const demand = await tenantDemand(tx, pool, capacity);
+    const inflight = demand.reduce((n, t) => n + t.inflight, 0);
+    const grants = allocateSlots(demand, capacity - inflight);
+    if (grants.size === 0) return { demand, admitted: [] };
+    const admitted = await tx.query<AdmittedTask & { tenantId: string }>(ADMIT_SQL, [pool, [...grants.keys()], [...grants.values()], ctx.leaseMs * 2]);
+    return { demand, admitted };
+  });
+  if (admitted.length === 0) return 0;
   // Remote pools are leased over HTTP straight from Postgres; wake their long-polls.
   if (isRemotePool(pool)) {
     if (admitted.length > 0) await ctx.redis.publish(ctx.channels.pool(pool), String(admitted.length));

@@ -3,6 +3,7 @@ import { FanoutError, type CreateJobInput } from "@fanout/validators";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { registerClusterGauges } from "./cluster-gauges";
+import { enqueue } from "./admission";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { allItemMicros } from "./handler-stats";
 import { createMetrics } from "./metrics";
@@ -26,7 +27,11 @@ export type { LeasedTask, LeaseRequest, ItemReport, RemoteHandlerInput };
 export type { DeadLetterGroup, RedriveFilter, SchedulerHandle, SchedulerOptions, WorkerHandle, WorkerOptions };
 
 export interface EngineDeps {
-  prisma: PrismaClient;
+  /**
+   * Optional with a `pool`: a worker-only process runs tasks on the pool alone and never
+   * loads Prisma (~55 MB); the API, scheduler and remote methods then throw.
+   */
+  prisma?: PrismaClient;
   redis: Redis;
   logger: Logger;
   /** A pg pool for the hot path (from @fanout/db createPool); Prisma raw queries otherwise. */
@@ -87,10 +92,23 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** Stands in for Prisma in a worker-only engine, so a method that needs it fails clearly. */
+function noPrisma(): PrismaClient {
+  return new Proxy({} as PrismaClient, {
+    get(_, key) {
+      if (typeof key !== "string" || key === "then") return undefined; // awaits and inspection see a plain object
+      throw new Error(`this engine was created without a Prisma client (worker-only); prisma.${key} needs createEngine({ prisma, ... })`);
+    },
+  });
+}
+
 export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine {
+  if (!deps.prisma && !deps.pool) throw new Error("createEngine needs a Prisma client, or a pg pool for a worker-only engine");
   const prefix = opts.prefix ?? "fanout";
   const metrics = createMetrics();
-  const ctx: EngineContext = { ...deps, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics, quotas: new QuotaCache(deps.prisma), sql: deps.pool ? sqlFromPool(deps.pool) : sqlFromPrisma(deps.prisma) };
+  const prisma = deps.prisma ?? noPrisma();
+  const sql = deps.pool ? sqlFromPool(deps.pool) : sqlFromPrisma(prisma);
+  const ctx: EngineContext = { ...deps, prisma, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics, quotas: new QuotaCache(prisma), sql };
   let clusterGauges = false;
   const queues = new Map<string, Queue>();
   const getQueue = (pool: string) => {
@@ -104,11 +122,11 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
   const remoteWorkers = createRemoteWorkers(ctx);
   const handles: { close(): Promise<void> }[] = [remoteWorkers];
   const view = async (tenantId: string, jobId: string) => {
-    const job = await findJob(deps.prisma, tenantId, jobId);
+    const job = await findJob(prisma, tenantId, jobId);
     return toJobView(job, await activeFor(ctx.sql, job.id));
   };
   const detailedView = async (tenantId: string, jobId: string) => {
-    const job = await findJob(deps.prisma, tenantId, jobId);
+    const job = await findJob(prisma, tenantId, jobId);
     const v = toJobView(job, await activeFor(ctx.sql, job.id));
     return { ...v, waiting: await explainWait(ctx, job, v.progress) };
   };
@@ -117,12 +135,19 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     async submitJob(tenantId, input, submitOpts) {
       const parent = contextFrom(submitOpts?.traceparent);
       const attrs = { "fanout.tenant_id": tenantId, "fanout.handler": input.handler };
-      const { job, created, headers, pool } = await withSpan("fanout.job.submit", SpanKind.PRODUCER, parent, attrs, async (span) => {
+      const { job, created, headers, pool, foothold } = await withSpan("fanout.job.submit", SpanKind.PRODUCER, parent, attrs, async (span) => {
         const out = await submitJob(ctx, tenantId, input, { ...submitOpts, traceparent: traceparentOf(span) ?? undefined });
         span.setAttribute("fanout.job_id", out.job.id);
         return out;
       });
       if (!created) return { job: await view(tenantId, job.id), created, headers };
+      // Committed as queued: if this enqueue is lost, the reconciler re-adds the same id.
+      // Priority 1: a tenant holding its foothold is below its share by definition.
+      if (foothold) {
+        ctx.metrics.admissions.inc({ pool });
+        await enqueue(getQueue(pool), [{ jobId: job.id, seq: 0, admits: 1, bullPriority: 1 }])
+          .catch((err) => ctx.logger.warn({ err, jobId: job.id }, "foothold enqueue failed; the reconciler will re-add it"));
+      }
       wakeScheduler(ctx, pool);
       announceJob(ctx, job.id, "queued");
       // A new job has nothing running yet: its row is the whole view.
@@ -130,13 +155,13 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     },
     getJob: detailedView,
     async listJobs(tenantId, filter) {
-      const { rows, nextCursor } = await listJobs(deps.prisma, tenantId, filter);
+      const { rows, nextCursor } = await listJobs(prisma, tenantId, filter);
       const active = await activeCounts(ctx.sql, rows.filter((r) => r.status === "running").map((r) => r.id));
       return { data: rows.map((r) => toJobView(r, active.get(r.id))), nextCursor };
     },
-    getResults: (t, j, p) => getResults(deps.prisma, t, j, p.limit, p.cursor),
-    listTasks: (t, j, p) => listTasks(deps.prisma, t, j, p.limit, p.cursor),
-    listDeadLetters: (t, j, p) => listDeadLetters(deps.prisma, t, j, p.limit, p.cursor),
+    getResults: (t, j, p) => getResults(prisma, t, j, p.limit, p.cursor),
+    listTasks: (t, j, p) => listTasks(prisma, t, j, p.limit, p.cursor),
+    listDeadLetters: (t, j, p) => listDeadLetters(prisma, t, j, p.limit, p.cursor),
     async cancelJob(tenantId, jobId) {
       await cancelJob(ctx, tenantId, jobId);
       return view(tenantId, jobId);
@@ -145,8 +170,8 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
       await redriveJob(ctx, tenantId, jobId, filter);
       return view(tenantId, jobId);
     },
-    deadLetterGroups: (t, j) => deadLetterGroups(deps.prisma, t, j),
-    discardDeadLetters: async (t, j, f) => ({ discarded: await discardDeadLetters(deps.prisma, t, j, f) }),
+    deadLetterGroups: (t, j) => deadLetterGroups(prisma, t, j),
+    discardDeadLetters: async (t, j, f) => ({ discarded: await discardDeadLetters(prisma, t, j, f) }),
     async pauseJob(tenantId, jobId) {
       await setJobPaused(ctx, tenantId, jobId, true);
       return view(tenantId, jobId);
@@ -159,7 +184,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     quotaChanged: (tenantId) => ctx.quotas.invalidate(tenantId),
     async health() {
       const [postgres, redis] = await Promise.all([
-        deps.prisma.$queryRawUnsafe("SELECT 1").then(() => true, () => false),
+        ctx.sql.query("SELECT 1").then(() => true, () => false),
         deps.redis.ping().then((r) => r === "PONG", () => false),
       ]);
       return { postgres, redis };
@@ -193,9 +218,9 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     },
     remote: {
       registerHandler: (t, h) => registerRemoteHandler(ctx, t, h),
-      listHandlers: (t) => deps.prisma.remoteHandler.findMany({ where: { tenantId: t }, orderBy: { name: "asc" } }),
+      listHandlers: (t) => prisma.remoteHandler.findMany({ where: { tenantId: t }, orderBy: { name: "asc" } }),
       async deleteHandler(t, name) {
-        const { count } = await deps.prisma.remoteHandler.deleteMany({ where: { tenantId: t, name } });
+        const { count } = await prisma.remoteHandler.deleteMany({ where: { tenantId: t, name } });
         if (count === 0) throw new FanoutError(404, "not_found", `No handler named "${name}" is registered in this tenant.`);
       },
       lease: (r) => remoteWorkers.lease(r),

@@ -41,17 +41,39 @@ const JOB_INSERT = `INSERT INTO jobs ("id", ${JOB_COLUMNS.map((c) => `"${c}"`).j
 
 /** Tasks of one job from a batch of slices: one multi-row INSERT, never a round trip per task. */
 const tasksSelect = (job: string, p: number, from = "") => `
-  SELECT ${job}, s.seq, $${p}::uuid, $${p + 1}, $${p + 2}, s.first, s.cnt,
+  SELECT ${job}, s.seq, $${p}::uuid, $${p + 1}::text, $${p + 2}::int, s.first, s.cnt,
          CASE WHEN $${p + 6}::jsonb IS NULL THEN NULL ELSE $${p + 6}::jsonb -> (s.ord::int - 1) END, '{}'::int[],
          CASE WHEN $${p + 7}::jsonb IS NULL THEN '{}'::text[]
               ELSE ARRAY(SELECT jsonb_array_elements_text($${p + 7}::jsonb -> (s.ord::int - 1))) END
   FROM ${from}unnest($${p + 3}::int[], $${p + 4}::int[], $${p + 5}::int[]) WITH ORDINALITY AS s(seq, first, cnt, ord)`;
-const TASK_INSERT = `INSERT INTO tasks ("jobId", "seq", "tenantId", "pool", "priority", "firstIndex", "itemCount", "items", "pendingIdx", "orderingKeys")`;
+const TASK_COLUMNS = `"jobId", "seq", "tenantId", "pool", "priority", "firstIndex", "itemCount", "items", "pendingIdx", "orderingKeys"`;
+const TASK_INSERT = `INSERT INTO tasks (${TASK_COLUMNS})`;
 
 export const TASK_BATCH = 5000;
 
-const INSERT_ONE_STATEMENT = prepared("insert_job", `WITH j AS (${JOB_INSERT}), t AS (${TASK_INSERT} ${tasksSelect("j.id", JOB_COLUMNS.length + 1, "j, ")})
-  SELECT * FROM j`);
+/**
+ * The foothold: a tenant with nothing in flight and nothing else ready in the pool gets
+ * its new job's first task admitted by the insert itself (the scheduler grants the same
+ * foothold, a round later). Only meaningful under the pool's admission lock, which the
+ * caller holds when it passes a lease ($F); with $F null this is always empty.
+ */
+const F = JOB_COLUMNS.length + 9;
+const FOOTHOLD = `SELECT $${F}::double precision AS lease_ms WHERE $${F}::double precision IS NOT NULL
+    AND EXISTS (SELECT 1 FROM tenants tn LEFT JOIN quotas q ON q."tenantId" = tn.id
+                WHERE tn.id = $1::uuid AND tn.status = 'active' AND NOT tn.paused AND coalesce(q."maxConcurrent", 1) >= 1)
+    AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t."tenantId" = $1::uuid AND t.pool = $4 AND t.status IN ('queued', 'running'))
+    AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t."tenantId" = $1::uuid AND t.pool = $4 AND t.status = 'pending')
+    AND EXISTS (SELECT 1 FROM worker_heartbeats w WHERE w.pool = $4
+                AND w."lastSeenAt" > now() - make_interval(secs => $${F}::double precision / 1000))`;
+
+const INSERT_ONE_STATEMENT = prepared("insert_job", `WITH j AS (${JOB_INSERT}), fh AS (${FOOTHOLD}),
+  t AS (INSERT INTO tasks (${TASK_COLUMNS}, status, admits, "leaseUntil")
+    SELECT x.*, CASE WHEN x.seq = 0 AND fh.lease_ms IS NOT NULL THEN 'queued' ELSE 'pending' END::"TaskStatus",
+           CASE WHEN x.seq = 0 AND fh.lease_ms IS NOT NULL THEN 1 ELSE 0 END,
+           CASE WHEN x.seq = 0 AND fh.lease_ms IS NOT NULL THEN now() + make_interval(secs => fh.lease_ms / 1000) END
+    FROM (${tasksSelect("j.id", JOB_COLUMNS.length + 1, "j, ")}) x LEFT JOIN fh ON true
+    RETURNING status)
+  SELECT j.*, EXISTS (SELECT 1 FROM t WHERE t.status = 'queued') AS "footholdAdmitted" FROM j`);
 
 function taskParams(job: NewJob, t: NewTasks, from: number): unknown[] {
   const batch = t.slices.slice(from, from + TASK_BATCH);
@@ -68,16 +90,26 @@ function taskParams(job: NewJob, t: NewTasks, from: number): unknown[] {
   ];
 }
 
+export interface Inserted {
+  job: Job;
+  /** The first task was admitted by the insert (admits = 1): enqueue it now. */
+  footholdAdmitted: boolean;
+}
+
 /**
  * Inserts a job and its tasks atomically; null when the idempotency key already exists.
  * Jobs of up to TASK_BATCH tasks (nearly all) take one statement, a CTE, with no
- * interactive transaction; larger ones insert their tasks batch by batch in one.
+ * interactive transaction; larger ones insert their tasks batch by batch in one (and
+ * never take a foothold: at that size the scheduler's round is no delay worth saving).
+ * `footholdLeaseMs`: see FOOTHOLD.
  */
-export async function insertJob(sql: Sql, job: NewJob, tasks: NewTasks): Promise<Job | null> {
+export async function insertJob(sql: Sql, job: NewJob, tasks: NewTasks, footholdLeaseMs: number | null = null): Promise<Inserted | null> {
   const jobParams = JOB_COLUMNS.map((c) => job[c]);
   if (tasks.slices.length <= TASK_BATCH) {
-    const rows = await sql.query<Job>(INSERT_ONE_STATEMENT, [...jobParams, ...taskParams(job, tasks, 0)]);
-    return rows[0] ?? null;
+    const [row] = await sql.query<Job & { footholdAdmitted: boolean }>(INSERT_ONE_STATEMENT, [...jobParams, ...taskParams(job, tasks, 0), footholdLeaseMs]);
+    if (!row) return null;
+    const { footholdAdmitted, ...rest } = row;
+    return { job: rest, footholdAdmitted };
   }
   return sql.transaction(async (tx) => {
     const [row] = await tx.query<Job>(JOB_INSERT, jobParams);
@@ -85,6 +117,6 @@ export async function insertJob(sql: Sql, job: NewJob, tasks: NewTasks): Promise
     for (let i = 0; i < tasks.slices.length; i += TASK_BATCH) {
       await tx.exec(`${TASK_INSERT} ${tasksSelect("$1::uuid", 2)}`, [row.id, ...taskParams(job, tasks, i)]);
     }
-    return row;
+    return { job: row, footholdAdmitted: false };
   });
 }

@@ -6,11 +6,12 @@ import type { EngineContext } from "./context";
 import { isKnownHandler } from "./handlers";
 import { observedItemMicros } from "./handler-stats";
 import { taskOrderingKeys } from "./ordering";
-import { insertJob } from "./job-insert";
+import { insertJob, type NewJob } from "./job-insert";
 import { prepared, type Sql } from "./sql";
 import type { TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
-import { remotePool } from "./remote";
+import { isRemotePool, remotePool } from "./remote";
+import { lockAdmission } from "./admission";
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -25,6 +26,8 @@ export interface SubmitOutcome {
   /** RateLimit headers describing the tenant's submit budget after this call. */
   headers: Record<string, string>;
   pool: string;
+  /** The job's first task was admitted at submit (admits 1): the caller enqueues it. */
+  foothold?: boolean;
 }
 
 /** Stable JSON (sorted keys) so the same body always hashes the same. */
@@ -70,15 +73,19 @@ function checkLimits(input: CreateJobInput, total: number, quota: TenantQuota, o
   }
 }
 
-const QUEUED_ITEMS_SQL = prepared("queued_items", `SELECT coalesce(sum("totalItems" - "itemsSucceeded" - "itemsDead"), 0)::float8 AS queued
+const QUEUED_ITEMS_SQL = prepared("queued_items", `SELECT coalesce(sum("totalItems" - "itemsSucceeded" - "itemsDead"), 0)::float8 AS queued,
+    count(*) FILTER (WHERE pool = $2) = 0 AS "idleInPool"
   FROM jobs WHERE "tenantId" = $1::uuid AND status IN ('queued', 'running')`);
 
-/** Items accepted but not finished across the tenant's live jobs. */
-async function checkQueuedItems(sql: Sql, tenantId: string, total: number, quota: TenantQuota): Promise<void> {
+/**
+ * Items accepted but not finished across the tenant's live jobs. Also answers whether
+ * the tenant has no live job in the pool: only then is a foothold worth the lock.
+ */
+async function checkQueuedItems(sql: Sql, tenantId: string, pool: string, total: number, quota: TenantQuota): Promise<boolean> {
   if (total > quota.maxQueuedItems) {
     throw new FanoutError(422, "max_queued_items_exceeded", `This job has ${total} items but your tenant may have at most ${quota.maxQueuedItems} queued; it can never fit. Split it.`, "input");
   }
-  const [row] = await sql.query<{ queued: number }>(QUEUED_ITEMS_SQL, [tenantId]);
+  const [row] = await sql.query<{ queued: number; idleInPool: boolean }>(QUEUED_ITEMS_SQL, [tenantId, pool]);
   const queued = row?.queued ?? 0;
   if (queued + total > quota.maxQueuedItems) {
     throw new FanoutError(
@@ -89,6 +96,7 @@ async function checkQueuedItems(sql: Sql, tenantId: string, total: number, quota
       { "Retry-After": "5" },
     );
   }
+  return row?.idleInPool ?? true;
 }
 
 /**
@@ -104,7 +112,7 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   const total = items ? items.length : range!.to - range!.from;
   const [quota, route] = await Promise.all([ctx.quotas.get(tenantId), routeHandler(prisma, tenantId, input)]);
   checkLimits(input, total, quota, opts);
-  await checkQueuedItems(ctx.sql, tenantId, total, quota);
+  const idle = await checkQueuedItems(ctx.sql, tenantId, route.pool, total, quota);
   const [headers, observed] = await Promise.all([
     takeSubmitToken(ctx.redis, `${ctx.prefix}:{tenant-${tenantId}}:submit-bucket`, { ratePerSec: quota.submitRatePerSec, burst: quota.submitBurst }),
     input.chunkSize ? undefined : observedItemMicros(ctx, input.handler),
@@ -113,34 +121,39 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   const hash = requestHash(input);
   const chunkSize = Math.min(input.chunkSize ?? chooseChunkSize(input.handler, total, items, observed), total);
   const slices = sliceTasks(total, chunkSize);
-  const job = await insertJob(
-    ctx.sql,
-    {
-      tenantId,
-      name: input.name ?? `${input.handler} × ${total}`,
-      handler: input.handler,
-      pool: route.pool,
-      inputKind: items ? "items" : "range",
-      rangeFrom: range ? BigInt(range.from) : null,
-      rangeTo: range ? BigInt(range.to) : null,
-      totalItems: total,
-      chunkSize,
-      taskCount: slices.length,
-      priority: input.priority ?? 0,
-      maxAttempts: route.maxAttempts,
-      timeoutMs: route.timeoutMs,
-      backoffBaseMs: input.backoff?.baseMs ?? 1000,
-      backoffMaxMs: input.backoff?.maxMs ?? 60_000,
-      orderingKey: input.orderingKey ?? null,
-      labels: JSON.stringify(input.labels ?? {}),
-      idempotencyKey: opts.idempotencyKey ?? null,
-      requestHash: hash,
-      callbackUrl: input.callbackUrl ?? null,
-      traceparent: opts.traceparent ?? null,
-    },
-    { slices, items, orderingKeys: taskOrderingKeys(slices, input.orderingKey, items) },
-  );
-  if (job) return { job, created: true, headers, pool: route.pool };
+  const row: NewJob = {
+    tenantId,
+    name: input.name ?? `${input.handler} × ${total}`,
+    handler: input.handler,
+    pool: route.pool,
+    inputKind: items ? "items" : "range",
+    rangeFrom: range ? BigInt(range.from) : null,
+    rangeTo: range ? BigInt(range.to) : null,
+    totalItems: total,
+    chunkSize,
+    taskCount: slices.length,
+    priority: input.priority ?? 0,
+    maxAttempts: route.maxAttempts,
+    timeoutMs: route.timeoutMs,
+    backoffBaseMs: input.backoff?.baseMs ?? 1000,
+    backoffMaxMs: input.backoff?.maxMs ?? 60_000,
+    orderingKey: input.orderingKey ?? null,
+    labels: JSON.stringify(input.labels ?? {}),
+    idempotencyKey: opts.idempotencyKey ?? null,
+    requestHash: hash,
+    callbackUrl: input.callbackUrl ?? null,
+    traceparent: opts.traceparent ?? null,
+  };
+  const tasks = { slices, items, orderingKeys: taskOrderingKeys(slices, input.orderingKey, items) };
+  // A tenant idle in the pool gets its first task admitted by the insert, under the
+  // pool's admission lock (see admission.ts): no scheduler round between submit and run.
+  const inserted = idle && !isRemotePool(route.pool)
+    ? await ctx.sql.transaction(async (tx) => {
+        await lockAdmission(tx, route.pool);
+        return insertJob(tx, row, tasks, ctx.leaseMs * 2);
+      })
+    : await insertJob(ctx.sql, row, tasks);
+  if (inserted) return { job: inserted.job, created: true, headers, pool: route.pool, foothold: inserted.footholdAdmitted };
 
   // The key exists: a concurrent duplicate waited on the unique index and lands here.
   const original = await prisma.job.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: opts.idempotencyKey! } } });
