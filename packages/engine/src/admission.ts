@@ -1,6 +1,6 @@
 import type { Queue } from "bullmq";
 import type { EngineContext } from "./context";
-import { allocateSlots, type TenantDemand } from "./fair-share";
+import { allocateSlots, dispatchPriority, type TenantDemand } from "./fair-share";
 import { bullJobId } from "./keys";
 import { ORDERING_CLEAR } from "./ordering";
 import { isRemotePool } from "./remote";
@@ -68,13 +68,6 @@ async function tenantDemand(sql: Sql, pool: string, cap: number): Promise<Tenant
   }));
 }
 
-/** Which tenants are below their weighted share of the pool (BullMQ priority 1 vs 2). */
-function belowShare(demand: TenantDemand[], capacity: number): Set<string> {
-  const active = demand.filter((t) => t.inflight > 0 || t.ready > 0);
-  const total = active.reduce((w, t) => w + t.weight, 0);
-  return new Set(active.filter((t) => t.inflight < (capacity * t.weight) / total).map((t) => t.tenantId));
-}
-
 const ADMIT_SQL = prepared("admit", `WITH alloc AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS a(tenant, n)),
      picked AS (
        SELECT p."jobId", p.seq FROM alloc, LATERAL (
@@ -129,8 +122,14 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     // Always prioritised: BullMQ serves its plain wait list before prioritised jobs, so
     // unprioritised tasks admitted while a tenant was alone would still queue ahead of a
     // newcomer's.
-    const below = belowShare(demand, capacity);
-    await enqueue(queue, admitted.map((t) => ({ ...t, bullPriority: below.has(t.tenantId) ? 1 : 2 })));
+    const byTenant = new Map(demand.map((d) => [d.tenantId, d]));
+    const rank = new Map<string, number>();
+    await enqueue(queue, admitted.map((t) => {
+      const i = rank.get(t.tenantId) ?? 0;
+      rank.set(t.tenantId, i + 1);
+      const d = byTenant.get(t.tenantId);
+      return { ...t, bullPriority: d ? dispatchPriority(d, i) : 1 };
+    }));
   }
   ctx.metrics.admissions.inc({ pool }, admitted.length);
   return admitted.length;
