@@ -3,3 +3,4 @@ export * from "./api-keys";
 export * from "./scopes";
 export * from "./passwords";
 export * from "./authenticate";
+export * from "./key-cache";

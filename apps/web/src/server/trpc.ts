@@ -1,4 +1,5 @@
 import { createTrpcContext } from "@fanout/api/trpc";
+import { getApiKeyAuth } from "./api-keys";
 import { currentUser } from "./auth";
 import { getEngine } from "./engine";
 import { getLogger } from "./logger";
@@ -9,7 +10,7 @@ import { selectedTenantId } from "./tenant";
 export async function createContext() {
   const user = await currentUser();
   return createTrpcContext(
-    { engine: getEngine(), prisma: getPrisma(), logger: getLogger() },
+    { engine: getEngine(), prisma: getPrisma(), logger: getLogger(), apiKeys: getApiKeyAuth() },
     { user: user ? { id: user.id, email: user.email, isPlatformAdmin: user.isPlatformAdmin } : null, tenantId: await selectedTenantId() },
   );
 }

@@ -72,6 +72,11 @@ export function createRestHandler(deps: RestDeps): RestHandler {
         if (err.status >= 500) deps.logger.error({ err, method: req.method, path: url.pathname }, "REST request failed");
         return errorResponse(err);
       }
+      // A client that hung up mid-body (load tools stopping, a closed tab) is not our error.
+      if (req.signal?.aborted) {
+        deps.logger.debug({ method: req.method, path: url.pathname }, "client disconnected before the request was read");
+        return json(400, { error: { code: "client_disconnected", message: "The client disconnected before sending the whole request." } });
+      }
       deps.logger.error({ err, method: req.method, path: url.pathname }, "unexpected error in REST handler");
       return json(500, { error: { code: "internal_error", message: "Something went wrong on our side; the error was logged. Please retry." } });
     }

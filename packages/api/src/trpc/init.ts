@@ -6,6 +6,7 @@ import { z } from "zod";
 import { fromZodError, type ApiErrorBody } from "@fanout/validators";
 import { isFanoutError } from "../rest/http";
 import type { Engine } from "@fanout/engine";
+import type { ApiKeyChange } from "@fanout/auth";
 import type { ApiEngine, ApiLogger, Db } from "../types";
 
 export const ROLES = ["viewer", "member", "admin", "owner"] as const;
@@ -32,6 +33,11 @@ export interface TrpcDeps {
   engine: DashboardEngine;
   prisma: Db;
   logger: ApiLogger;
+  /**
+   * Told when a key is revoked or a tenant suspended or resumed, so every process's API-key
+   * cache drops it at once (@fanout/auth createApiKeyAuth). Absent: nothing caches keys.
+   */
+  apiKeys?: { changed(change: ApiKeyChange): Promise<void> };
 }
 
 export interface TrpcContext extends TrpcDeps {

@@ -4,8 +4,9 @@ import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticateApiKey } from "@fanout/auth";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { authenticateApiKey, createApiKeyAuth } from "@fanout/auth";
+import { createPool } from "@fanout/db";
 import { createFixture, createTenant, silentLogger, type Fixture } from "../test-support";
 import { appRouter, createCallerFactory, createTrpcContext, type RoleName } from "./index";
 
@@ -92,6 +93,27 @@ describe("API keys", () => {
     const audit = await fx.db.prisma.auditLog.findMany({ where: { target: created.id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["api_key.create", "api_key.revoke"]);
     expect(audit[0].actorId).toBe(users.admin);
+  });
+
+  it("a revoke reaches every process's key cache at once, long before its TTL", async () => {
+    const pool = createPool(fx.db.url);
+    const channel = `${fx.prefix}:api-keys`;
+    // Two web processes: `here` serves the dashboard request, `there` only the REST API.
+    const [here, there] = [0, 1].map(() => createApiKeyAuth({ pool, redis: fx.redis, channel, ttlMs: 60_000 }));
+    try {
+      await Promise.all([here!.ready(), there!.ready()]);
+      const ctx = await createTrpcContext({ ...deps(), apiKeys: here! }, { user: { id: users.admin, isPlatformAdmin: false } });
+      const admin = createCaller(ctx);
+      const created = await admin.apiKeys.create({ name: "cached", scopes: ["jobs:read"] });
+      expect(await here!.authenticate(created.secret)).toMatchObject({ tenantId: tenants.a });
+      expect(await there!.authenticate(created.secret)).toMatchObject({ tenantId: tenants.a });
+      await admin.apiKeys.revoke({ id: created.id });
+      expect(await here!.authenticate(created.secret)).toBeNull();
+      await vi.waitFor(async () => expect(await there!.authenticate(created.secret)).toBeNull());
+    } finally {
+      await Promise.all([here!.close(), there!.close()]);
+      await pool.end();
+    }
   });
 
   it("cannot revoke another tenant's key", async () => {

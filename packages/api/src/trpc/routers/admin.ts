@@ -8,6 +8,7 @@ import { quotaUpdateSchema, ROLE_NAMES, tenantCreateSchema, tenantSlugSchema, us
 import { clusterStats, listWorkers } from "../../dashboard/cluster";
 import { getTenantQuota, updateTenantQuota } from "../../dashboard/quota-admin";
 import { platformAdminProcedure as admin, router, type TrpcContext } from "../init";
+import { keyChanged } from "./apiKeys";
 
 const slugInput = z.object({ slug: tenantSlugSchema });
 
@@ -61,6 +62,7 @@ export const adminRouter = router({
       ctx.prisma.tenant.update({ where: { id: t.id }, data: { status: input.status } }),
       audit(ctx, t.id, input.status === "suspended" ? "tenant.suspend" : "tenant.resume", t.slug, { from: t.status }),
     ]);
+    await keyChanged(ctx, { tenantId: t.id }); // a suspended tenant's keys stop working at once
     return { slug: t.slug, status: input.status };
   }),
 

@@ -2,8 +2,8 @@
 // once on creation and only its hash is stored (@fanout/auth). Changes are audit-logged.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { ALL_SCOPES, generateApiKey, SCOPES, type Scope } from "@fanout/auth";
-import { roleProcedure, router } from "../init";
+import { ALL_SCOPES, generateApiKey, SCOPES, type ApiKeyChange, type Scope } from "@fanout/auth";
+import { roleProcedure, router, type TrpcDeps } from "../init";
 
 export const API_KEY_SCOPES = ALL_SCOPES as readonly [Scope, ...Scope[]];
 
@@ -14,6 +14,18 @@ const createInput = z.object({
 });
 
 const manage = roleProcedure("admin");
+
+/**
+ * Tells every process's API-key cache (ctx.apiKeys) about a change. A failed publish is
+ * logged, not thrown: the change is committed, and caches expire it within their TTL anyway.
+ */
+export async function keyChanged(ctx: TrpcDeps, change: ApiKeyChange): Promise<void> {
+  try {
+    await ctx.apiKeys?.changed(change);
+  } catch (err) {
+    ctx.logger.warn({ err, ...change }, "could not broadcast an API key change; other processes apply it within seconds");
+  }
+}
 
 /** The `admin` scope reaches every tenant (e.g. /api/v1/admin/…): only platform admins grant it. */
 const grantable = (isPlatformAdmin: boolean): Scope[] => API_KEY_SCOPES.filter((s) => isPlatformAdmin || s !== SCOPES.admin);
@@ -80,6 +92,8 @@ export const apiKeysRouter = router({
       if (!exists) throw new TRPCError({ code: "NOT_FOUND", message: "No API key with that id exists in this tenant." });
       return { id: input.id, revokedAt: null, alreadyRevoked: true };
     }
+    // Before answering: once the dashboard says "revoked", no web process accepts the key.
+    await keyChanged(ctx, { keyId: input.id });
     await ctx.prisma.auditLog.create({
       data: { tenantId: ctx.tenantId, actorId: ctx.user.id, actorKind: "user", action: "api_key.revoke", target: input.id },
     });
