@@ -9,6 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT, ensureServices, ServiceError, tcpOpen } from "./services.mjs";
 import { Supervisor, onParentExit } from "./lib/procs.mjs";
+import { bundleApp } from "./lib/bundle.mjs";
 
 export { ROOT };
 const BIN = path.join(ROOT, "node_modules", ".bin");
@@ -128,13 +129,14 @@ export async function startSystem(sup, { port, databaseUrl, redisUrl, queuePrefi
   const baseURL = `http://localhost:${port}`;
   const common = baseEnv({ NODE_ENV: "production", DATABASE_URL: databaseUrl, REDIS_URL: redisUrl,
     NEXTAUTH_URL: baseURL, NEXTAUTH_SECRET: authSecret(), ...(queuePrefix ? { FANOUT_QUEUE_PREFIX: queuePrefix } : {}), ...env });
-  const tsx = path.join(BIN, "tsx");
+  // Scheduler and workers run bundled JS under plain node (see lib/bundle.mjs), rebuilt each start.
+  const [scheduler, worker] = await Promise.all([bundleApp("scheduler"), bundleApp("worker")]);
   sup.service("web", path.join(BIN, "next"), ["start", "-p", String(port)], { cwd: WEB, env: { ...common, PORT: String(port) }, onExit: onCrash });
   // Ops ports (/metrics, /healthz, /readyz): scheduler on metricsPort, worker i on metricsPort + i.
   const ops = (i) => ({ METRICS_PORT: String(metricsPort ? metricsPort + i : 0) });
-  sup.service("scheduler", tsx, [path.join(ROOT, "apps/scheduler/src/main.ts")], { cwd: ROOT, env: { ...common, ...ops(0), SCHEDULER_ID: `scheduler-${process.pid}` }, onExit: onCrash });
+  sup.service("scheduler", process.execPath, [scheduler], { cwd: ROOT, env: { ...common, ...ops(0), SCHEDULER_ID: `scheduler-${process.pid}` }, onExit: onCrash });
   for (let i = 1; i <= workers; i++) {
-    sup.service(`worker-${i}`, tsx, [path.join(ROOT, "apps/worker/src/main.ts")], { cwd: ROOT, env: { ...common, ...ops(i), WORKER_ID: `worker-${i}-${process.pid}` }, onExit: onCrash });
+    sup.service(`worker-${i}`, process.execPath, [worker], { cwd: ROOT, env: { ...common, ...ops(i), WORKER_ID: `worker-${i}-${process.pid}` }, onExit: onCrash });
   }
   await waitForHealth(`http://127.0.0.1:${port}/api/health`, sup, Number(process.env.FANOUT_START_TIMEOUT_MS ?? 120_000));
   return { baseURL };

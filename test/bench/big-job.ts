@@ -93,7 +93,7 @@ export const bigJob: Scenario = {
       reuse
         ? "Baseline: raw BullMQ's one-job-per-item rate measured in scenario 1 of this invocation, run for run."
         : `Baseline: raw BullMQ's one-job-per-item rate (${bullN.toLocaleString("en-US")} no-op jobs, as in scenario 1), measured in each run because scenario 1 did not run.`,
-      "Redis memory is the shared server's used_memory, so other users' keys move it too; rows written = n_tup_ins + n_tup_upd on the run's own database after its writers exited. RSS is VmRSS of the worker processes (node --import tsx apps/worker/src/main.ts, as npm start runs them under tsx) sampled every 50 ms; its baseline column is the same process's RSS idle just before the job.",
+      "Redis memory is the shared server's used_memory, so other users' keys move it too; rows written = n_tup_ins + n_tup_upd on the run's own database after its writers exited. RSS is VmRSS of the worker processes (node apps/worker/dist/main.mjs, bundled as npm start runs them) sampled every 50 ms; its baseline column is the same process's RSS idle just before the job.",
     );
     for (let i = 1; i <= ctx.runs; i++) {
       const base = reuse?.[(i - 1) % reuse.length] ?? (await scoped(() => bullRate(ctx, bullN)));

@@ -3,7 +3,8 @@
 import { Redis } from "ioredis";
 import { loadConfigOrExit } from "@fanout/config";
 import { createLogger } from "@fanout/logger";
-import { createPool, createPrisma } from "@fanout/db";
+// The pool alone: the worker never loads Prisma (its client and WASM query compiler cost ~95 MB RSS).
+import { createPool } from "@fanout/db/pool";
 import { createEngine } from "@fanout/engine";
 import { serveOps } from "@fanout/ops";
 import { startTracing } from "@fanout/ops/tracing";
@@ -11,11 +12,10 @@ import { startTracing } from "@fanout/ops/tracing";
 const config = loadConfigOrExit("worker");
 const logger = createLogger("worker", config.logLevel);
 const tracing = startTracing("fanout-worker", config.otlpEndpoint);
-const prisma = createPrisma(config.databaseUrl);
-const pool = createPool(config.databaseUrl); // the engine's hot path skips Prisma's per-query cost
+const pool = createPool(config.databaseUrl);
 // BullMQ's blocking commands need maxRetriesPerRequest: null on the connections it is given.
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-const engine = createEngine({ prisma, redis, logger, pool }, { prefix: config.queuePrefix });
+const engine = createEngine({ redis, logger, pool }, { prefix: config.queuePrefix });
 const worker = engine.createWorker({ id: config.workerId, pool: config.pool, concurrency: config.concurrency });
 
 let closing = false;
@@ -32,7 +32,6 @@ async function shutdown(signal: string, code = 0) {
     logger.error({ err }, "error while stopping");
   } finally {
     await tracing.shutdown().catch(() => {});
-    await prisma.$disconnect().catch(() => {});
     await pool.end().catch(() => {});
     redis.disconnect();
     process.exit(code);

@@ -1,11 +1,14 @@
-// The worker and scheduler processes serve valid Prometheus exposition on METRICS_PORT.
+// The worker and scheduler processes, bundled and run by plain node as `npm start` runs them,
+// serve valid Prometheus exposition on METRICS_PORT.
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@fanout/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parseExposition } from "@fanout/ops/exposition";
+import { bundleApp } from "../../../scripts/lib/bundle.mjs";
 
 let db: TestDatabase;
 const children: ChildProcess[] = [];
@@ -20,7 +23,10 @@ const freePort = () =>
   });
 
 async function startApp(app: "worker" | "scheduler", port: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", `${root}apps/${app}/src/main.ts`], {
+  const main = await bundleApp(app);
+  // The worker's memory budget depends on never loading Prisma (issue #6).
+  if (app === "worker") expect(fs.readFileSync(main, "utf8")).not.toMatch(/@prisma\//);
+  const child = spawn(process.execPath, [main], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: db.url, FANOUT_QUEUE_PREFIX: `ops-${randomUUID().slice(0, 8)}`, METRICS_PORT: String(port), LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],

@@ -1,4 +1,4 @@
-// With OTEL_EXPORTER_OTLP_ENDPOINT set, a real worker process exports its task spans
+// With OTEL_EXPORTER_OTLP_ENDPOINT set, a real (bundled) worker process exports its task spans
 // over OTLP/HTTP, in the trace the submit started.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@fanout/db/testing";
 import { createEngine, type Engine } from "@fanout/engine";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { bundleApp } from "../../../scripts/lib/bundle.mjs";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const prefix = `otel-${randomUUID().slice(0, 8)}`;
@@ -34,7 +35,7 @@ beforeAll(async () => {
   engine = createEngine({ prisma: db.prisma, redis, logger: quiet }, { prefix });
   await engine.createScheduler().start();
   const endpoint = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", `${root}apps/worker/src/main.ts`], {
+  const child = spawn(process.execPath, [await bundleApp("worker")], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: db.url, FANOUT_QUEUE_PREFIX: prefix, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],

@@ -1,7 +1,6 @@
 // @fanout/db: the one place that builds a PrismaClient. Runtime uses the pg driver
 // adapter (no native engine); everything else imports types from here.
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 
 export * from "./generated/prisma/client";
@@ -28,17 +27,4 @@ export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}
   return new PrismaClient({ adapter, ...(opts.log ? { log: opts.log } : {}) });
 }
 
-/**
- * A plain `pg` pool for the engine's hot path. Prisma 7 spends ~0.6-0.8 ms of client
- * CPU per query (measured against pg's ~0.2 ms); claims, commits and admission run
- * thousands of statements a second, so they go straight to the driver.
- */
-export function createPool(databaseUrl: string, opts: { max?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, options: "-c jit=off", ...(opts.max !== undefined ? { max: opts.max } : {}) });
-  // An idle connection the server closes (restart, a dropped test database) must not crash
-  // the process; the pool discards it and the next checkout opens a fresh one.
-  pool.on("error", () => {});
-  return pool;
-}
-
-export type { Pool } from "pg";
+export { createPool, type Pool } from "./pool";

@@ -29,7 +29,7 @@ export type { DeadLetterGroup, RedriveFilter, SchedulerHandle, SchedulerOptions,
 export interface EngineDeps {
   /**
    * Optional with a `pool`: a worker-only process runs tasks on the pool alone and never
-   * loads Prisma (~55 MB); the API, scheduler and remote methods then throw.
+   * loads Prisma (~95 MB RSS); the API, scheduler and remote methods then throw.
    */
   prisma?: PrismaClient;
   redis: Redis;

@@ -1,6 +1,7 @@
 // A Fanout deployment for one benchmark run: a fresh migrated database, a unique Redis prefix,
 // an in-process engine that submits like the API does, and a cluster of real processes
-// (apps/scheduler and apps/worker, as in production). Everything is undone by the cleanup scope.
+// (apps/scheduler and apps/worker bundled and run by plain node, as `npm start` runs them).
+// Everything is undone by the cleanup scope.
 import { randomBytes, randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@fanout/db/testing";
 import { createPool } from "@fanout/db";
@@ -8,6 +9,7 @@ import { createEngine, type Engine } from "@fanout/engine";
 import { createJobSchema } from "@fanout/validators";
 import pg from "pg";
 import type { Redis } from "ioredis";
+import { bundleApp } from "../../../scripts/lib/bundle.mjs";
 import { defer } from "./cleanup";
 import { spawnManaged, type Proc } from "./procs";
 import { deletePrefixOnCleanup, redisClient, REDIS_URL } from "./redis";
@@ -112,7 +114,12 @@ export interface Cluster {
  * heartbeats, read when it starts and then every second: if it was up before the last worker,
  * wait for that refresh.
  */
+// Bundled once per bench invocation, so every run of every scenario measures the same code.
+let bundles: Promise<[string, string]> | undefined;
+
 export async function startCluster(env: FanoutEnv, opts: ClusterOptions): Promise<Cluster> {
+  bundles ??= Promise.all([bundleApp("worker"), bundleApp("scheduler")]);
+  const [workerMain, schedulerMain] = await bundles;
   const tag = env.prefix.slice(4);
   // Production mode wants a FANOUT_SECRET_KEY (webhook secrets at rest): a throwaway one per cluster.
   const secret = randomBytes(32).toString("base64url");
@@ -120,13 +127,13 @@ export async function startCluster(env: FanoutEnv, opts: ClusterOptions): Promis
   const workers: Proc[] = [];
   for (let i = 1; i <= opts.workers; i++) {
     workers.push(
-      spawnManaged(`worker-${i}-${tag}`, "apps/worker/src/main.ts", {
+      spawnManaged(`worker-${i}-${tag}`, workerMain, {
         profileDir: opts.cpuProfDir,
         env: { ...common, WORKER_CONCURRENCY: String(opts.concurrency), WORKER_ID: `bench-w${i}-${tag}` },
       }),
     );
   }
-  const scheduler = spawnManaged(`scheduler-${tag}`, "apps/scheduler/src/main.ts", { profileDir: opts.cpuProfDir, env: { ...common, SCHEDULER_ID: `bench-s-${tag}` } });
+  const scheduler = spawnManaged(`scheduler-${tag}`, schedulerMain, { profileDir: opts.cpuProfDir, env: { ...common, SCHEDULER_ID: `bench-s-${tag}` } });
   const ready = (p: Proc, re: RegExp) => p.waitForLine(re).then(() => Date.now());
   const [schedAt, ...workerAt] = await Promise.all([ready(scheduler, /"scheduler started"/), ...workers.map((w) => ready(w, /"worker started"/))]);
   if (schedAt! <= Math.max(...workerAt)) await sleep(1100);

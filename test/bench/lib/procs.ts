@@ -1,6 +1,7 @@
-// Child processes for benchmarks: TypeScript files run with `node --import tsx` (one process,
-// so its pid is the one whose memory we sample), each in its own process group so stopping
-// it stops anything it spawned, and a Ctrl-C in the terminal reaches only the runner.
+// Child processes for benchmarks: TypeScript files run with `node --import tsx`, bundled .mjs
+// files (the apps, as production runs them) with plain node; one process either way, so its
+// pid is the one whose memory we sample. Each gets its own process group so stopping it stops
+// anything it spawned, and a Ctrl-C in the terminal reaches only the runner.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -56,7 +57,8 @@ export function spawnTs(name: string, file: string, opts: SpawnOptions = {}): Pr
   const log = fs.createWriteStream(logFile, { flags: "a" });
   const stdio: ("ignore" | "pipe" | "ipc")[] = ["ignore", "pipe", "pipe", ...(opts.ipc ? (["ipc"] as const) : [])];
   const prof = opts.profileDir ? ["--require", PROFILE_PRELOAD] : [];
-  const child = spawn(process.execPath, [...prof, ...(opts.nodeArgs ?? []), "--import", "tsx", path.resolve(ROOT, file)], {
+  const loader = file.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...prof, ...(opts.nodeArgs ?? []), ...loader, path.resolve(ROOT, file)], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env, ...(opts.profileDir ? { BENCH_CPU_PROF_DIR: opts.profileDir, BENCH_PROF_NAME: name } : {}) },
     detached: true,

@@ -8,7 +8,8 @@ import { ROOT } from "./procs";
 import { fmtSummary, summarize, type Summary } from "./stats";
 import type { Metric, ScenarioResult } from "./types";
 
-export const RESULTS_DIR = path.join(ROOT, "bench", "results");
+// BENCH_RESULTS_DIR: exploratory runs write elsewhere instead of replacing the committed latest.*.
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(ROOT, "bench", "results");
 
 export interface Row {
   scenario: string;
