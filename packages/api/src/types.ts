@@ -2,10 +2,10 @@
 // depends on the documented engine contract (docs/TEAM.md), not on engine internals;
 // the real `Engine` from @fanout/engine satisfies it.
 import type { CreateJobInput } from "@fanout/validators";
-import type { DeadLetterView, Engine, JobView, ListJobsFilter, Page, ResultRow, TaskView } from "@fanout/engine";
+import type { DeadLetterView, Engine, JobResult, JobView, ListJobsFilter, Page, ResultRow, TaskView } from "@fanout/engine";
 import type { PrismaClient } from "@fanout/db";
 
-export type { DeadLetterView, JobView, ListJobsFilter, Page, ResultRow, TaskView };
+export type { DeadLetterView, JobResult, JobView, ListJobsFilter, Page, ResultRow, TaskView };
 
 export interface PageArgs {
   limit: number;
@@ -24,6 +24,7 @@ export interface ApiEngine extends EngineControls {
     opts?: { idempotencyKey?: string; requestBytes?: number; traceparent?: string },
   ): Promise<{ job: JobView; created: boolean; headers?: Record<string, string> }>;
   getJob(tenantId: string, jobId: string): Promise<JobView>;
+  getJobResult(tenantId: string, jobId: string): Promise<JobResult>;
   listJobs(tenantId: string, filter: ListJobsFilter): Promise<Page<JobView>>;
   getResults(tenantId: string, jobId: string, page: PageArgs): Promise<Page<ResultRow>>;
   listTasks(tenantId: string, jobId: string, page: PageArgs): Promise<Page<TaskView>>;

@@ -74,7 +74,9 @@ export async function redriveJob(ctx: EngineContext, tenantId: string, jobId: st
      ), total AS (SELECT count(*)::int AS tasks, coalesce(sum(n), 0)::int AS items FROM t)
      UPDATE jobs SET "itemsDead" = "itemsDead" - total.items, "tasksDone" = "tasksDone" - total.tasks,
        status = CASE WHEN total.tasks > 0 THEN 'running'::"JobStatus" ELSE status END,
-       "finishedAt" = CASE WHEN total.tasks > 0 THEN NULL ELSE "finishedAt" END
+       "finishedAt" = CASE WHEN total.tasks > 0 THEN NULL ELSE "finishedAt" END,
+       -- Reopened: the stored reduction is stale until the job finishes again (reduce.ts).
+       result = CASE WHEN total.tasks > 0 THEN NULL ELSE result END
      FROM total WHERE jobs.id = $1::uuid
      RETURNING total.items AS n`,
     jobId,

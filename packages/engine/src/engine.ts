@@ -1,5 +1,5 @@
 import type { Pool, PrismaClient } from "@fanout/db";
-import { FanoutError, type CreateJobInput } from "@fanout/validators";
+import { FanoutError, type CreateJobInput, type Reducer } from "@fanout/validators";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { registerClusterGauges } from "./cluster-gauges";
@@ -13,11 +13,12 @@ import { cancelJob, redriveJob, setJobPaused, setTenantPaused, type RedriveFilte
 import { deadLetterGroups, discardDeadLetters, type DeadLetterGroup } from "./dead-letters";
 import { channels, queueName } from "./keys";
 import { activeCounts, activeFor, findJob, getResults, listDeadLetters, listJobs, listTasks } from "./queries";
+import { createReductions } from "./reduce";
 import { assertRedisPolicy } from "./redis-policy";
 import { createScheduler, type SchedulerHandle, type SchedulerOptions } from "./scheduler";
 import { createRemoteWorkers, registerRemoteHandler, type LeasedTask, type LeaseRequest, type ItemReport, type RemoteHandlerInput } from "./remote";
 import { submitJob, type SubmitOptions } from "./submit";
-import type { DeadLetterView, JobView, ListJobsFilter, Logger, Page, ResultRow, TaskView } from "./types";
+import type { DeadLetterView, JobResult, JobView, ListJobsFilter, Logger, Page, ResultRow, TaskView } from "./types";
 import { contextFrom, SpanKind, traceparentOf, withSpan } from "./tracing";
 import { toJobView } from "./views";
 import { explainWait } from "./waiting";
@@ -51,7 +52,10 @@ interface PageArgs {
 export interface Engine {
   /** Throws FanoutError 400/409/413/422/429 (with Retry-After and RateLimit headers). */
   submitJob(tenantId: string, input: CreateJobInput, opts?: SubmitOptions): Promise<{ job: JobView; created: boolean; headers: Record<string, string> }>;
+  /** The job with `waiting` and `result` (its reduction: final once finished, else a live partial). */
   getJob(tenantId: string, jobId: string): Promise<JobView>;
+  /** The job's reduction alone (DESIGN §7); 404 for another tenant's job. */
+  getJobResult(tenantId: string, jobId: string): Promise<JobResult>;
   listJobs(tenantId: string, filter: ListJobsFilter): Promise<Page<JobView>>;
   getResults(tenantId: string, jobId: string, page: PageArgs): Promise<Page<ResultRow>>;
   listTasks(tenantId: string, jobId: string, page: PageArgs): Promise<Page<TaskView>>;
@@ -79,8 +83,8 @@ export interface Engine {
   };
   /** Tenant-run workers over HTTP: handler registry and the lease protocol. */
   remote: {
-    registerHandler(tenantId: string, h: RemoteHandlerInput): Promise<{ name: string; timeoutMs: number; maxAttempts: number; concurrencyPerWorker: number }>;
-    listHandlers(tenantId: string): Promise<{ name: string; timeoutMs: number; maxAttempts: number; concurrencyPerWorker: number }[]>;
+    registerHandler(tenantId: string, h: RemoteHandlerInput): Promise<RemoteHandlerView>;
+    listHandlers(tenantId: string): Promise<RemoteHandlerView[]>;
     deleteHandler(tenantId: string, name: string): Promise<void>;
     lease(r: LeaseRequest): Promise<LeasedTask[]>;
     heartbeat(tenantId: string, workerId: string, handlers: string[], concurrency: number, leases: { jobId: string; seq: number; attempt: number }[], visibilityMs?: number): Promise<{ held: { jobId: string; seq: number; attempt: number; leaseUntil: string | null }[] }>;
@@ -90,6 +94,14 @@ export interface Engine {
   /** Redis channel carrying a job's status changes (for live dashboards). */
   jobChannel(jobId: string): string;
   close(): Promise<void>;
+}
+
+export interface RemoteHandlerView {
+  name: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  concurrencyPerWorker: number;
+  reducer: Reducer;
 }
 
 /** Stands in for Prisma in a worker-only engine, so a method that needs it fails clearly. */
@@ -125,10 +137,12 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     const job = await findJob(prisma, tenantId, jobId);
     return toJobView(job, await activeFor(ctx.sql, job.id));
   };
+  const reductions = createReductions(ctx);
   const detailedView = async (tenantId: string, jobId: string) => {
     const job = await findJob(prisma, tenantId, jobId);
     const v = toJobView(job, await activeFor(ctx.sql, job.id));
-    return { ...v, waiting: await explainWait(ctx, job, v.progress) };
+    const [waiting, result] = await Promise.all([explainWait(ctx, job, v.progress), reductions.forJob(job)]);
+    return { ...v, waiting, result };
   };
 
   return {
@@ -154,6 +168,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
       return { job: toJobView(job), created, headers };
     },
     getJob: detailedView,
+    getJobResult: async (tenantId, jobId) => reductions.forJob(await findJob(prisma, tenantId, jobId)),
     async listJobs(tenantId, filter) {
       const { rows, nextCursor } = await listJobs(prisma, tenantId, filter);
       const active = await activeCounts(ctx.sql, rows.filter((r) => r.status === "running").map((r) => r.id));

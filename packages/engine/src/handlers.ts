@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Reducer } from "@fanout/validators";
 
 export interface HandlerContext {
   /** Aborted when the item times out or its job is cancelled. */
@@ -51,6 +52,13 @@ export const builtinHandlers: Record<string, Handler> = {
     return "ok";
   },
 };
+
+/**
+ * Reducers built-in handlers declare, for jobs that set no `reduce`: noop's outputs are all
+ * null, so only how many succeeded says anything; sleep's are the milliseconds slept, whose
+ * sum is the work done. The rest collect (their outputs are per-item answers).
+ */
+export const builtinReducers: Readonly<Record<string, Reducer>> = { noop: "count", sleep: "sum" };
 
 export function isKnownHandler(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(builtinHandlers, name);

@@ -1,4 +1,5 @@
 import type { Job } from "@fanout/db";
+import type { Reducer } from "@fanout/validators";
 import { prepared, type Sql } from "./sql";
 import type { TaskSlice } from "./chunking";
 
@@ -25,6 +26,7 @@ export interface NewJob {
   requestHash: string;
   callbackUrl: string | null;
   traceparent: string | null;
+  reducer: Reducer;
 }
 
 export interface NewTasks {
@@ -33,7 +35,7 @@ export interface NewTasks {
   orderingKeys: string[][];
 }
 
-const JOB_COLUMNS = ["tenantId", "name", "handler", "pool", "inputKind", "rangeFrom", "rangeTo", "totalItems", "chunkSize", "taskCount", "priority", "maxAttempts", "timeoutMs", "backoffBaseMs", "backoffMaxMs", "orderingKey", "labels", "idempotencyKey", "requestHash", "callbackUrl", "traceparent"] as const;
+const JOB_COLUMNS = ["tenantId", "name", "handler", "pool", "inputKind", "rangeFrom", "rangeTo", "totalItems", "chunkSize", "taskCount", "priority", "maxAttempts", "timeoutMs", "backoffBaseMs", "backoffMaxMs", "orderingKey", "labels", "idempotencyKey", "requestHash", "callbackUrl", "traceparent", "reducer"] as const;
 const CASTS: Record<string, string> = { tenantId: "::uuid", rangeFrom: "::bigint", rangeTo: "::bigint", labels: "::jsonb" };
 const JOB_INSERT = `INSERT INTO jobs ("id", ${JOB_COLUMNS.map((c) => `"${c}"`).join(", ")})
   VALUES (gen_random_uuid(), ${JOB_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ?? ""}`).join(", ")})

@@ -56,6 +56,8 @@ export async function listJobs(prisma: PrismaClient, tenantId: string, f: ListJo
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: f.limit + 1,
+    // A list shows no reduction; a collect one can be tens of KB per job.
+    omit: { result: true },
   });
   const more = rows.length > f.limit;
   const page = more ? rows.slice(0, f.limit) : rows;

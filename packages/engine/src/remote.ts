@@ -1,4 +1,4 @@
-import { FanoutError } from "@fanout/validators";
+import { FanoutError, type Reducer } from "@fanout/validators";
 import { EventEmitter } from "node:events";
 import { backoffDelay } from "./backoff";
 import { commitTask, type TaskRunResult } from "./commit";
@@ -222,10 +222,12 @@ export interface RemoteHandlerInput {
   timeoutMs?: number;
   maxAttempts?: number;
   concurrencyPerWorker?: number;
+  /** Reducer for its jobs that set no `reduce`; registering again without one resets it. */
+  reducer?: Reducer;
 }
 
 export async function registerRemoteHandler(ctx: EngineContext, tenantId: string, h: RemoteHandlerInput) {
   if (isBuiltin(h.name)) throw new FanoutError(409, "handler_name_reserved", `"${h.name}" is a built-in handler; choose another name.`, "name");
-  const data = { timeoutMs: h.timeoutMs ?? 30_000, maxAttempts: h.maxAttempts ?? 3, concurrencyPerWorker: h.concurrencyPerWorker ?? 8 };
+  const data = { timeoutMs: h.timeoutMs ?? 30_000, maxAttempts: h.maxAttempts ?? 3, concurrencyPerWorker: h.concurrencyPerWorker ?? 8, reducer: h.reducer ?? "collect" };
   return ctx.prisma.remoteHandler.upsert({ where: { tenantId_name: { tenantId, name: h.name } }, create: { tenantId, name: h.name, ...data }, update: data });
 }

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Job, PrismaClient } from "@fanout/db";
-import { FanoutError, type CreateJobInput } from "@fanout/validators";
+import { FanoutError, type CreateJobInput, type Reducer } from "@fanout/validators";
 import { chooseChunkSize, sliceTasks } from "./chunking";
 import type { EngineContext } from "./context";
-import { isKnownHandler } from "./handlers";
+import { builtinReducers, isKnownHandler } from "./handlers";
 import { observedItemMicros } from "./handler-stats";
 import { taskOrderingKeys } from "./ordering";
 import { insertJob, type NewJob } from "./job-insert";
@@ -48,16 +48,21 @@ interface Route {
   pool: string;
   timeoutMs: number;
   maxAttempts: number;
+  /** The job's own `reduce`, else the handler's declared one, else collect (DESIGN §7). */
+  reducer: Reducer;
 }
 
 /** Built-in handlers run in our workers; a tenant's registered handlers go to its remote pool. */
 async function routeHandler(prisma: PrismaClient, tenantId: string, input: CreateJobInput): Promise<Route> {
-  if (isKnownHandler(input.handler)) return { pool: input.pool ?? "default", timeoutMs: input.timeoutMs ?? 30_000, maxAttempts: input.maxAttempts ?? 3 };
+  if (isKnownHandler(input.handler)) {
+    const reducer = input.reduce ?? builtinReducers[input.handler] ?? "collect";
+    return { pool: input.pool ?? "default", timeoutMs: input.timeoutMs ?? 30_000, maxAttempts: input.maxAttempts ?? 3, reducer };
+  }
   const remote = await prisma.remoteHandler.findUnique({ where: { tenantId_name: { tenantId, name: input.handler } } });
   if (!remote) {
     throw new FanoutError(400, "unknown_handler", `Unknown handler "${input.handler}". Built-in handlers are noop, echo, sha256, sleep and fail; register your own with POST /api/v1/handlers.`, "handler");
   }
-  return { pool: remotePool(tenantId), timeoutMs: input.timeoutMs ?? remote.timeoutMs, maxAttempts: input.maxAttempts ?? remote.maxAttempts };
+  return { pool: remotePool(tenantId), timeoutMs: input.timeoutMs ?? remote.timeoutMs, maxAttempts: input.maxAttempts ?? remote.maxAttempts, reducer: input.reduce ?? remote.reducer };
 }
 
 function checkLimits(input: CreateJobInput, total: number, quota: TenantQuota, opts: SubmitOptions): void {
@@ -143,6 +148,7 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
     requestHash: hash,
     callbackUrl: input.callbackUrl ?? null,
     traceparent: opts.traceparent ?? null,
+    reducer: route.reducer,
   };
   const tasks = { slices, items, orderingKeys: taskOrderingKeys(slices, input.orderingKey, items) };
   // A tenant idle in the pool gets its first task admitted by the insert, under the

@@ -1,4 +1,4 @@
-import type { JobStatusName } from "@fanout/validators";
+import type { JobStatusName, Reducer } from "@fanout/validators";
 
 /** Minimal structured logger the engine needs (pino satisfies it). */
 export interface Logger {
@@ -40,6 +40,21 @@ export interface JobView {
   input: { kind: "items"; count: number } | { kind: "range"; from: number; to: number };
   /** Present on single-job reads while the job waits (null when nothing holds it). */
   waiting?: WaitInfo | null;
+  /** Present on single-job reads: the job's reduction (reduce.ts). */
+  result?: JobResult;
+}
+
+/** A job's outputs reduced to one value (DESIGN §7); `final` once the job finished. */
+export interface JobResult {
+  reducer: Reducer;
+  value: unknown;
+  /** Outputs the value covers: the numeric ones for sum/min/max, every succeeded one otherwise. */
+  count: number;
+  /** Succeeded items whose output is not a number (sum/min/max): left out of the value. */
+  skipped: number;
+  /** collect only: too many outputs to inline; page /results instead. */
+  truncated: boolean;
+  final: boolean;
 }
 
 /** Why a job with work is not running, and when it should start. */

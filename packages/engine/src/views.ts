@@ -20,7 +20,7 @@ export function progressOf(job: Pick<Job, "totalItems" | "itemsSucceeded" | "ite
   return { total, queued: Math.max(0, total - running - succeeded - failed - dead), running, succeeded, failed, dead };
 }
 
-export function toJobView(job: Job, active: ActiveCounts = NONE_ACTIVE): JobView {
+export function toJobView(job: Omit<Job, "result">, active: ActiveCounts = NONE_ACTIVE): JobView {
   return {
     id: job.id,
     name: job.name,

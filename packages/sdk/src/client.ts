@@ -12,6 +12,7 @@ import {
   type RegisterHandlerInput,
   type deadLetterGroupsSchema,
   type deadLetterViewSchema,
+  type jobResultSchema,
   type jobViewSchema,
   type remoteHandlerSchema,
   type resultRowSchema,
@@ -23,6 +24,8 @@ import { FanoutApiError } from "./errors.js";
 export type Job = z.output<typeof jobViewSchema>;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type ResultRow = z.output<typeof resultRowSchema>;
+/** A job's outputs reduced to one value: `final` once the job finished, else a live partial. */
+export type JobResult = z.output<typeof jobResultSchema>;
 export type TaskRow = z.output<typeof taskViewSchema>;
 export type DeadLetter = z.output<typeof deadLetterViewSchema>;
 export type DeadLetterGroups = z.output<typeof deadLetterGroupsSchema>;
@@ -92,6 +95,14 @@ export class FanoutClient {
   /** Every result in item order ({index, status, output | error}). */
   async *results(jobId: string, opts: { pageSize?: number } = {}): AsyncGenerator<ResultRow> {
     yield* this.paginate((cursor) => this.page<ResultRow>(`/api/v1/jobs/${enc(jobId)}/results`, opts.pageSize ?? 1000, cursor));
+  }
+
+  /**
+   * The job's reduction (its `reduce`: collect, sum, count, min or max) over the succeeded
+   * items; dead items are excluded. Poll until `final`, or call after waitUntilDone.
+   */
+  async result(jobId: string, signal?: AbortSignal): Promise<JobResult> {
+    return (await this.http.request<JobResult>("GET", `/api/v1/jobs/${enc(jobId)}/result`, { signal })).body;
   }
 
   async *tasks(jobId: string): AsyncGenerator<TaskRow> {

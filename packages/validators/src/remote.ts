@@ -2,7 +2,7 @@
 // protocol (lease → heartbeat → report | release). Shared by the REST layer, the OpenAPI
 // document and @fanout/sdk, so a worker built with the SDK cannot drift from the server.
 import { z } from "zod";
-import { handlerNameSchema } from "./job";
+import { handlerNameSchema, reducerSchema } from "./job";
 
 const int = (what: string, min: number, max: number) =>
   z.number({ error: `${what} must be an integer` }).int(`${what} must be an integer`).min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`);
@@ -14,6 +14,7 @@ export const registerHandlerSchema = z
     timeoutMs: int("timeoutMs", 1, 3_600_000).optional().describe("Per-task timeout for jobs of this handler that set none (default 30000)."),
     maxAttempts: int("maxAttempts", 1, 100).optional().describe("Attempts per item for jobs that set none (default 3)."),
     concurrencyPerWorker: int("concurrencyPerWorker", 1, 1000).optional().describe("Tasks one worker runs at once (advisory, default 8)."),
+    reducer: reducerSchema.optional().describe("Reducer for jobs of this handler that set no `reduce` (default collect)."),
   })
   .strict();
 export type RegisterHandlerInput = z.infer<typeof registerHandlerSchema>;

@@ -46,6 +46,7 @@ const DEAD_LETTER_PAGE = v.pageSchema(v.deadLetterViewSchema);
 export const RESPONSE_SCHEMAS = {
   Error: v.errorBodySchema,
   Job: v.jobViewSchema,
+  JobResult: v.jobResultSchema,
   JobPage: v.pageSchema(v.jobViewSchema),
   ResultPage: v.pageSchema(v.resultRowSchema),
   TaskPage: v.pageSchema(v.taskViewSchema),
@@ -89,6 +90,14 @@ export const OPERATIONS: OperationSpec[] = [
   {
     method: "get", path: job("/results"), operationId: "getResults", tag: "Jobs", scope: SCOPES.jobsRead, summary: "Results in item order",
     query: v.pageQuerySchema, success: { status: 200, description: "A page of results.", schema: R.ResultPage }, errors: [400, ...JOB],
+  },
+  {
+    method: "get", path: job("/result"), operationId: "getJobResult", tag: "Jobs", scope: SCOPES.jobsRead, summary: "The job's reduction",
+    description:
+      "The succeeded items' outputs reduced by the job's reducer (its `reduce`, else the handler's declared one, else collect); dead items are excluded. " +
+      "final: stored once the job finished, read in O(1); otherwise a live partial recomputed at most every few seconds. " +
+      "sum/min/max skip non-numeric outputs and count them in `skipped`; collect inlines at most 1000 outputs (64 KiB), else `truncated` (use /results).",
+    success: { status: 200, description: "The reduction.", schema: R.JobResult }, errors: JOB,
   },
   {
     method: "get", path: job("/tasks"), operationId: "listTasks", tag: "Jobs", scope: SCOPES.jobsRead, summary: "Tasks (chunks) of a job",

@@ -17,4 +17,6 @@ export type Checks = [
   Assert<Fits<Resolved<Engine["deadLetterGroups"]>[number], Out<typeof v.deadLetterGroupSchema>>>,
   Assert<Fits<Resolved<Engine["remote"]["lease"]>[number], Out<typeof v.leasedTaskSchema>>>,
   Assert<Fits<Resolved<Engine["remote"]["heartbeat"]>, Out<typeof v.heartbeatResponseSchema>>>,
+  Assert<Fits<Resolved<Engine["getJobResult"]>, Out<typeof v.jobResultSchema>>>,
+  Assert<Fits<Resolved<Engine["remote"]["registerHandler"]>, Out<typeof v.remoteHandlerSchema>>>,
 ];

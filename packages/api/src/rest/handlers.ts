@@ -2,15 +2,17 @@
 // go to the tenant's remote pool and are leased over HTTP (see ./workers.ts).
 import { registerHandlerSchema, type RegisterHandlerInput } from "@fanout/validators";
 import { SCOPES } from "@fanout/auth";
+import type { RemoteHandlerView } from "@fanout/engine";
 import { json } from "./http";
 import { jsonBody, noContent } from "./kit";
 import type { Route } from "./routes";
 
-const view = (h: { name: string; timeoutMs: number; maxAttempts: number; concurrencyPerWorker: number }) => ({
+const view = (h: RemoteHandlerView) => ({
   name: h.name,
   timeoutMs: h.timeoutMs,
   maxAttempts: h.maxAttempts,
   concurrencyPerWorker: h.concurrencyPerWorker,
+  reducer: h.reducer,
 });
 
 export const HANDLER_ROUTES: Route[] = [

@@ -137,6 +137,13 @@ export const ROUTES: Route[] = [
     },
   },
   {
+    // The job's reduction (DESIGN §7): singular, beside the per-item /results it reduces.
+    segments: ["jobs", ":id", "result"],
+    methods: {
+      GET: { scope: SCOPE_READ, run: async (c) => json(200, await c.engine.getJobResult(c.tenantId, c.jobId)) },
+    },
+  },
+  {
     segments: ["jobs", ":id", "tasks"],
     methods: {
       GET: { scope: SCOPE_READ, run: async (c) => json(200, await c.engine.listTasks(c.tenantId, c.jobId, page(c.url))) },

@@ -36,6 +36,16 @@ export const backoffSchema = z
   })
   .strict();
 
+/**
+ * How a job's outputs are reduced to one value (BRIEF point 7). collect: the outputs in item
+ * order; sum/min/max: over the numeric outputs (anything else is counted as skipped, since a
+ * handler's output cannot be refused once it ran); count: how many items succeeded.
+ */
+export const REDUCERS = ["collect", "sum", "count", "min", "max"] as const;
+export type Reducer = (typeof REDUCERS)[number];
+// fromZodError prefixes the field ("reduce: must be one of …"), so the message names none.
+export const reducerSchema = z.enum(REDUCERS, { error: `must be one of ${REDUCERS.join(", ")}` });
+
 export const labelsSchema = z
   .record(z.string().min(1).max(64), z.string().max(256), { error: "labels must be an object of string values" })
   .refine((l) => Object.keys(l).length <= 32, { message: "at most 32 labels" });
@@ -54,6 +64,9 @@ export const createJobSchema = z
     labels: labelsSchema.optional(),
     backoff: backoffSchema.optional(),
     pool: z.string().regex(/^[a-z0-9-]{1,40}$/, "pool may contain only lowercase letters, digits and '-' (at most 40)").optional(),
+    reduce: reducerSchema
+      .optional()
+      .describe("Reducer over the succeeded items' outputs (default: the handler's declared reducer, else collect). Dead items are excluded."),
     callbackUrl: z
       .string()
       .max(2000)

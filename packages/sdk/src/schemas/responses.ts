@@ -3,7 +3,7 @@
 // generated (never hand-written) and so the SDK gets its types from one place; the API
 // package checks at compile time that the engine's views are assignable to them.
 import { z } from "zod";
-import { JOB_STATUSES } from "./job.js";
+import { JOB_STATUSES, REDUCERS } from "./job.js";
 
 const isoTime = z.iso.datetime({ offset: true }).describe("ISO 8601 with milliseconds");
 const count = z.number().int().min(0);
@@ -25,6 +25,21 @@ export const jobProgressSchema = z.object({ total: count, queued: count, running
 export const waitInfoSchema = z
   .object({ reason: z.string(), message: z.string(), until: isoTime.optional(), estimatedStartAt: isoTime.optional() })
   .strict();
+
+/** GET /api/v1/jobs/{id}/result, and `result` on single-job reads. */
+export const jobResultSchema = z
+  .object({
+    reducer: z.enum(REDUCERS),
+    value: z
+      .unknown()
+      .describe("sum: of the numeric outputs (0 when none); min/max: null when none; count: items succeeded; collect: the outputs in item order, null when truncated."),
+    count: count.describe("Outputs the value covers (numeric ones for sum/min/max; every succeeded item for count and collect)."),
+    skipped: count.describe("Succeeded items whose output is not a number (sum/min/max only): left out of the value."),
+    truncated: z.boolean().describe("collect only: more than 1000 outputs or 64 KiB; page or download them from /results instead."),
+    final: z.boolean().describe("true once the job is finished: the stored value never changes again (a redrive reopens it); false: a live partial over the items succeeded so far."),
+  })
+  .strict();
+export type JobResultBody = z.infer<typeof jobResultSchema>;
 
 export const jobViewSchema = z
   .object({
@@ -50,6 +65,7 @@ export const jobViewSchema = z
       z.object({ kind: z.literal("range"), from: z.number().int(), to: z.number().int() }).strict(),
     ]),
     waiting: waitInfoSchema.nullable().optional().describe("Single-job reads only: why a job with work is not running."),
+    result: jobResultSchema.optional().describe("Single-job reads only: the job's reduction (see GET /api/v1/jobs/{id}/result)."),
   })
   .strict();
 export type JobViewBody = z.infer<typeof jobViewSchema>;
@@ -88,7 +104,7 @@ export const deadLetterGroupsSchema = z.object({ groupBy: z.literal("fingerprint
 export const discardResultSchema = z.object({ discarded: count }).strict();
 
 export const remoteHandlerSchema = z
-  .object({ name: z.string(), timeoutMs: z.number().int(), maxAttempts: z.number().int(), concurrencyPerWorker: z.number().int() })
+  .object({ name: z.string(), timeoutMs: z.number().int(), maxAttempts: z.number().int(), concurrencyPerWorker: z.number().int(), reducer: z.enum(REDUCERS) })
   .strict();
 export const remoteHandlerListSchema = z.object({ data: z.array(remoteHandlerSchema) }).strict();
 

@@ -19,6 +19,7 @@ import { errorMessage } from "@/lib/errors";
 import { dateTime, duration, num } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { DeadLetters } from "./dead-letters";
+import { ResultCard } from "./result-card";
 import { ResultsPreview } from "./results-preview";
 import { TasksTable } from "./tasks-table";
 import { useEta, useLiveJob, useNow, useSettled, type LiveState } from "./use-live-job";
@@ -116,6 +117,8 @@ export function JobDetail({ initial, canWrite }: { initial: JobView; canWrite: b
           </dl>
         </CardBody>
       </Card>
+
+      {job.result && <ResultCard result={job.result} />}
 
       <Card aria-labelledby="details-heading">
         <CardHeader id="details-heading" title="Details" />

@@ -16,6 +16,13 @@ describe("buildJob", () => {
     expect(job).toEqual({ handler: "sha256", input: { range: { from: 5, to: 8 } }, name: "r", chunkSize: 2, priority: 3, maxAttempts: 4, timeoutMs: 1000 });
   });
 
+  it("passes a chosen reducer and leaves the handler's default to the server", () => {
+    expect(buildJob({ ...base, reduce: "sum" }).job).toEqual({ handler: "sha256", input: { items: ["a"] }, reduce: "sum" });
+    expect(buildJob({ ...base, reduce: "" }).job?.reduce).toBeUndefined();
+    expect(buildJob({ ...base, reduce: "avg" }).errors.reduce).toMatch(/must be one of collect, sum, count, min, max/);
+    expect(fieldFor("reduce", "items")).toBe("reduce");
+  });
+
   it("names the field at fault, using the shared schema's messages", () => {
     expect(buildJob({ ...base, items: "not json" }).errors).toEqual({ "input.items": expect.stringContaining("valid JSON") });
     expect(buildJob({ ...base, items: "[]" }).errors["input.items"]).toMatch(/at least one item/);

@@ -19,6 +19,8 @@ export interface JobFormValues {
   timeoutMs: string;
   /** One `key=value` per line (or comma separated). */
   labels?: string;
+  /** A reducer name; empty: the handler's declared reducer. */
+  reduce?: string;
 }
 
 export type FieldErrors = Record<string, string>;
@@ -92,6 +94,7 @@ export function buildJob(v: JobFormValues): { job?: CreateJobInput; errors: Fiel
     maxAttempts: num(v.maxAttempts),
     timeoutMs: num(v.timeoutMs),
     labels: labels.labels,
+    reduce: v.reduce || undefined,
   };
   const parsed = createJobSchema.safeParse(body);
   if (!parsed.success) {
@@ -105,7 +108,7 @@ export function buildJob(v: JobFormValues): { job?: CreateJobInput; errors: Fiel
   return { job: parsed.data, errors };
 }
 
-const VISIBLE = new Set(["name", "handler", "chunkSize", "priority", "maxAttempts", "timeoutMs", "labels"]);
+const VISIBLE = new Set(["name", "handler", "reduce", "chunkSize", "priority", "maxAttempts", "timeoutMs", "labels"]);
 
 /** Which visible field shows an error reported for `path` ("form" when none fits). */
 export function fieldFor(path: string, mode: InputMode): string {

@@ -5,7 +5,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { BUILTIN_HANDLERS } from "@fanout/validators";
+import { BUILTIN_HANDLERS, REDUCERS } from "@fanout/validators";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { describedBy, Field, Input, Select, Textarea } from "@/components/ui/form";
@@ -18,7 +18,7 @@ import { buildJob, fieldFor, parseItemsFile, type FieldErrors, type InputMode, t
 
 const INITIAL: JobFormValues = {
   name: "", handler: "sha256", mode: "items", items: '["hello", "world"]', fileItems: null, from: "0", to: "1000",
-  chunkSize: "", priority: "", maxAttempts: "", timeoutMs: "", labels: "",
+  chunkSize: "", priority: "", maxAttempts: "", timeoutMs: "", labels: "", reduce: "",
 };
 const MODES: { id: InputMode; label: string }[] = [
   { id: "items", label: "Items (JSON)" },
@@ -83,13 +83,19 @@ export function NewJobForm() {
       <Card>
         <CardBody>
           <form onSubmit={onSubmit} noValidate className="space-y-6">
-            <div className="grid gap-4 sm:grid-cols-2">
+            <div className="grid gap-4 sm:grid-cols-3">
               <Field id="name" label="Name (optional)" error={err("name")}>
                 <Input id="name" value={v.name} onChange={set("name")} maxLength={200} {...a("name", "name")} />
               </Field>
               <Field id="handler" label="Handler" error={err("handler")}>
                 <Select id="handler" value={v.handler} onChange={set("handler")} {...a("handler", "handler")}>
                   {BUILTIN_HANDLERS.map((h) => <option key={h} value={h}>{h}</option>)}
+                </Select>
+              </Field>
+              <Field id="reduce" label="Reduce" error={err("reduce")} hint="The job's result from its outputs.">
+                <Select id="reduce" value={v.reduce} onChange={set("reduce")} {...a("reduce", "reduce", true)}>
+                  <option value="">Handler default</option>
+                  {REDUCERS.map((r) => <option key={r} value={r}>{r}</option>)}
                 </Select>
               </Field>
             </div>
