@@ -27,4 +27,4 @@ export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}
   return new PrismaClient({ adapter, ...(opts.log ? { log: opts.log } : {}) });
 }
 
-export { createPool, type Pool } from "./pool";
+export { createPool, type Pool, type PoolOptions } from "./pool";
