@@ -131,7 +131,8 @@ export async function startSystem(sup, { port, databaseUrl, redisUrl, queuePrefi
     NEXTAUTH_URL: baseURL, NEXTAUTH_SECRET: authSecret(), ...(queuePrefix ? { FANOUT_QUEUE_PREFIX: queuePrefix } : {}), ...env });
   // Scheduler and workers run bundled JS under plain node (see lib/bundle.mjs), rebuilt each start.
   const [scheduler, worker] = await Promise.all([bundleApp("scheduler"), bundleApp("worker")]);
-  sup.service("web", path.join(BIN, "next"), ["start", "-p", String(port)], { cwd: WEB, env: { ...common, PORT: String(port) }, onExit: onCrash });
+  // apps/web/server.ts: Next for pages and tRPC, /api/v1 straight to the REST handler (no framework per request).
+  sup.service("web", process.execPath, ["--import", "tsx", path.join(WEB, "server.ts")], { cwd: WEB, env: { ...common, PORT: String(port) }, onExit: onCrash });
   // Ops ports (/metrics, /healthz, /readyz): scheduler on metricsPort, worker i on metricsPort + i.
   const ops = (i) => ({ METRICS_PORT: String(metricsPort ? metricsPort + i : 0) });
   sup.service("scheduler", process.execPath, [scheduler], { cwd: ROOT, env: { ...common, ...ops(0), SCHEDULER_ID: `scheduler-${process.pid}` }, onExit: onCrash });

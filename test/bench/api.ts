@@ -51,7 +51,8 @@ function othersInWeb(re: RegExp): number[] {
 /**
  * Others build and serve apps/web/.next in this checkout too (e2e setup, npm start). Wait for a
  * `next build` of theirs to finish; and rebuild only when no other server runs from .next,
- * because a rebuild under a running `next start` breaks it.
+ * because a rebuild under a running web server breaks it. /api/v1 itself runs from source
+ * (apps/web/server.ts under tsx), so a stale build never changes this scenario's figures.
  */
 async function prepareBuild(ctx: BenchContext, sup: Supervisor, notes: string[]): Promise<void> {
   for (let waited = 0; othersInWeb(/next-build|next(\.js)? build/).length; waited += 2) {
@@ -62,7 +63,7 @@ async function prepareBuild(ctx: BenchContext, sup: Supervisor, notes: string[])
   const built = fs.existsSync(path.join(ROOT, "apps/web/.next/BUILD_ID"));
   if (built && ctx.quick && !ctx.rebuild) {
     notes.push("--quick reused the existing web build without checking it is current (a full run rebuilds when sources changed).");
-  } else if (built && !ctx.rebuild && othersInWeb(/next-server|next(\.js)? start/).length) {
+  } else if (built && !ctx.rebuild && othersInWeb(/next-server|next(\.js)? start|web\/server\.ts/).length) {
     notes.push("Reused the existing web build without checking it is current: another `next start` was serving from apps/web/.next, and rebuilding under it would break it.");
   } else {
     await buildWeb(sup, { force: ctx.rebuild });
@@ -120,7 +121,7 @@ export const api: Scenario = {
     const p50: Metric = { name: "latency p50", unit: "ms", decimals: 1, fanout: [], baseline: [], ratio: [] };
     res.metrics.push(rps, p99, p50);
     res.notes.push(
-      `autocannon 8, ${CONNECTIONS} connections, ${seconds} s per run after a warm-up, body ${BODY.length} bytes (noop, 10 inline items), Authorization: Bearer <demo API key>. The app runs as npm start runs it (next start, NODE_ENV=production) with 1 scheduler and ${ctx.apiWorkers} worker process(es) working off the submitted jobs meanwhile, on a fresh database. The demo tenant's submit-rate quota is raised to ${SUBMIT_RATE.toLocaleString("en-US")}/s (burst ${SUBMIT_RATE.toLocaleString("en-US")}) for this scenario; the default of 50/s would answer 429. Only 2xx answers count towards requests/s. Baseline: the same load against a trivial Node http server (parse JSON, answer 201) in its own process.`,
+      `autocannon 8, ${CONNECTIONS} connections, ${seconds} s per run after a warm-up, body ${BODY.length} bytes (noop, 10 inline items), Authorization: Bearer <demo API key>. The app runs as npm start runs it (apps/web/server.ts: /api/v1 straight to the REST handler, the rest through Next; NODE_ENV=production) with 1 scheduler and ${ctx.apiWorkers} worker process(es) working off the submitted jobs meanwhile, on a fresh database. The demo tenant's submit-rate quota is raised to ${SUBMIT_RATE.toLocaleString("en-US")}/s (burst ${SUBMIT_RATE.toLocaleString("en-US")}) for this scenario; the default of 50/s would answer 429. Only 2xx answers count towards requests/s. Baseline: the same load against a trivial Node http server (parse JSON, answer 201) in its own process.`,
     );
     const sys = await bootSystem(ctx, res);
     const base = spawnManaged("http-baseline", "test/bench/http-baseline.ts", { ipc: true });

@@ -9,7 +9,7 @@ if (dir && require("node:worker_threads").isMainThread) {
   const path = require("node:path");
   const inspector = require("node:inspector");
   const argv = process.argv.slice(1).join(" ");
-  const role = process.env.BENCH_PROF_NAME || (/apps\/(\w+)\/src\/main/.exec(argv) || [])[1] || (/next/.test(argv) ? "web" : "node");
+  const role = process.env.BENCH_PROF_NAME || (/apps\/(\w+)\/(?:src\/main|dist\/main|server\.ts)/.exec(argv) || [])[1] || (/next/.test(argv) ? "web" : "node");
   const name = /tsx\/dist\/cli|\.bin\/tsx/.test(process.argv[1] || "") ? `${role}-tsx-cli` : role;
   const session = new inspector.Session();
   session.connect();
