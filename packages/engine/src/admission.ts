@@ -41,7 +41,7 @@ async function promoteDueRetries(ctx: EngineContext, pool: string): Promise<void
 const READY = `t.status = 'pending' AND ${ORDERING_CLEAR}`;
 
 const DEMAND_SQL = prepared("tenant_demand", `SELECT tn.id AS "tenantId", q.weight, q."maxConcurrent",
-          (SELECT count(*) FROM tasks t JOIN jobs j ON j.id = t."jobId" AND j.status IN ('queued', 'running')
+          (SELECT count(*) FROM tasks t
             WHERE t."tenantId" = tn.id AND t.pool = $1 AND t.status IN ('queued', 'running'))::int AS inflight,
           (SELECT count(*) FROM (
              SELECT 1 FROM tasks t JOIN jobs j ON j.id = t."jobId"
@@ -54,8 +54,11 @@ const DEMAND_SQL = prepared("tenant_demand", `SELECT tn.id AS "tenantId", q.weig
 /**
  * Per tenant with live jobs: its in-flight tasks and its ready tasks, counted only up to
  * `cap` (nobody can be granted more than the free capacity). Every count is a bounded
- * range scan of the (tenantId, pool, status, …) index, so a tenant flooding 100,000
- * tasks costs this query no more than a tenant with ten.
+ * range scan of a partial index (tasks_inflight_idx, tasks_ready_idx, jobs_live_idx),
+ * so a tenant flooding 100,000 tasks costs this query no more than a tenant with ten.
+ * In flight counts tasks, not joined to their jobs: a cancelled job's admitted tasks are
+ * cancelled with it or swept within a reconcile, and the join cost a scan of every live
+ * job per round.
  */
 async function tenantDemand(sql: Sql, pool: string, cap: number): Promise<TenantDemand[]> {
   const rows = await sql.query<{ tenantId: string; inflight: number; ready: number; weight: number | null; maxConcurrent: number | null }>(DEMAND_SQL, [pool, Math.max(1, cap)]);

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { channels } from "./keys";
 import type { EngineMetrics } from "./metrics";
 import type { QuotaCache } from "./quota";
+import type { QueuedItemsCache } from "./queued-items";
 import type { Sql } from "./sql";
 import type { Logger } from "./types";
 
@@ -19,6 +20,7 @@ export interface EngineContext {
   channels: ReturnType<typeof channels>;
   metrics: EngineMetrics;
   quotas: QuotaCache;
+  queuedItems: QueuedItemsCache;
   /** Hot-path SQL (claims, commits, admission, submit): a pg pool when given. */
   sql: Sql;
 }

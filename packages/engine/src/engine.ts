@@ -8,6 +8,7 @@ import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { allItemMicros } from "./handler-stats";
 import { createMetrics } from "./metrics";
 import { QuotaCache } from "./quota";
+import { QueuedItemsCache } from "./queued-items";
 import { sqlFromPool, sqlFromPrisma } from "./sql";
 import { cancelJob, redriveJob, setJobPaused, setTenantPaused, type RedriveFilter } from "./control";
 import { deadLetterGroups, discardDeadLetters, type DeadLetterGroup } from "./dead-letters";
@@ -120,7 +121,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
   const metrics = createMetrics();
   const prisma = deps.prisma ?? noPrisma();
   const sql = deps.pool ? sqlFromPool(deps.pool) : sqlFromPrisma(prisma);
-  const ctx: EngineContext = { ...deps, prisma, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics, quotas: new QuotaCache(prisma), sql };
+  const ctx: EngineContext = { ...deps, prisma, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics, quotas: new QuotaCache(prisma), queuedItems: new QueuedItemsCache(), sql };
   let clusterGauges = false;
   const queues = new Map<string, Queue>();
   const getQueue = (pool: string) => {
@@ -162,8 +163,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
         await enqueue(getQueue(pool), [{ jobId: job.id, seq: 0, admits: 1, bullPriority: 1 }])
           .catch((err) => ctx.logger.warn({ err, jobId: job.id }, "foothold enqueue failed; the reconciler will re-add it"));
       }
-      wakeScheduler(ctx, pool);
-      announceJob(ctx, job.id, "queued");
+      wakeScheduler(ctx, pool); // no announce: nobody can be watching a job id minted just now
       // A new job has nothing running yet: its row is the whole view.
       return { job: toJobView(job), created, headers };
     },

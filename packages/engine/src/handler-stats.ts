@@ -3,10 +3,20 @@ import type { EngineContext } from "./context";
 const statsKey = (ctx: EngineContext) => `${ctx.prefix}:{stats}:handler-item-us`;
 
 /** Mean observed microseconds per item for a handler, as workers last reported it. */
-export async function observedItemMicros(ctx: EngineContext, handler: string): Promise<number | undefined> {
-  const v = await ctx.redis.hget(statsKey(ctx), handler).catch(() => null);
-  const n = v === null ? NaN : Number(v);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
+// Workers publish the means every few seconds, so a submit may reuse a read for a second.
+const observed = new WeakMap<EngineContext, Map<string, { at: number; v: Promise<number | undefined> }>>();
+
+export function observedItemMicros(ctx: EngineContext, handler: string): Promise<number | undefined> {
+  let byHandler = observed.get(ctx);
+  if (!byHandler) observed.set(ctx, (byHandler = new Map()));
+  const hit = byHandler.get(handler);
+  if (hit && Date.now() - hit.at < 1000) return hit.v;
+  const v = ctx.redis.hget(statsKey(ctx), handler).then(
+    (s) => (s !== null && Number.isFinite(Number(s)) && Number(s) > 0 ? Number(s) : undefined),
+    () => undefined,
+  );
+  byHandler.set(handler, { at: Date.now(), v });
+  return v;
 }
 
 /** Every handler's observed mean, for the backlog-in-seconds gauge. */

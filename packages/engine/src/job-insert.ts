@@ -23,7 +23,7 @@ export interface NewJob {
   orderingKey: string | null;
   labels: string;
   idempotencyKey: string | null;
-  requestHash: string;
+  requestHash: string | null;
   callbackUrl: string | null;
   traceparent: string | null;
   reducer: Reducer;

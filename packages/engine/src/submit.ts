@@ -7,7 +7,6 @@ import { builtinReducers, isKnownHandler } from "./handlers";
 import { observedItemMicros } from "./handler-stats";
 import { taskOrderingKeys } from "./ordering";
 import { insertJob, type NewJob } from "./job-insert";
-import { prepared, type Sql } from "./sql";
 import type { TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
 import { isRemotePool, remotePool } from "./remote";
@@ -78,20 +77,16 @@ function checkLimits(input: CreateJobInput, total: number, quota: TenantQuota, o
   }
 }
 
-const QUEUED_ITEMS_SQL = prepared("queued_items", `SELECT coalesce(sum("totalItems" - "itemsSucceeded" - "itemsDead"), 0)::float8 AS queued,
-    count(*) FILTER (WHERE pool = $2) = 0 AS "idleInPool"
-  FROM jobs WHERE "tenantId" = $1::uuid AND status IN ('queued', 'running')`);
-
 /**
- * Items accepted but not finished across the tenant's live jobs. Also answers whether
- * the tenant has no live job in the pool: only then is a foothold worth the lock.
+ * Max-queued-items: 422 when the job alone can never fit, 429 when the tenant's backlog
+ * leaves no room now. Answers whether the tenant is idle in the pool (a foothold is
+ * worth the admission lock).
  */
-async function checkQueuedItems(sql: Sql, tenantId: string, pool: string, total: number, quota: TenantQuota): Promise<boolean> {
+async function checkQueuedItems(ctx: EngineContext, tenantId: string, pool: string, total: number, quota: TenantQuota): Promise<boolean> {
   if (total > quota.maxQueuedItems) {
     throw new FanoutError(422, "max_queued_items_exceeded", `This job has ${total} items but your tenant may have at most ${quota.maxQueuedItems} queued; it can never fit. Split it.`, "input");
   }
-  const [row] = await sql.query<{ queued: number; idleInPool: boolean }>(QUEUED_ITEMS_SQL, [tenantId, pool]);
-  const queued = row?.queued ?? 0;
+  const { queued, liveInPool } = await ctx.queuedItems.get(ctx.sql, tenantId, pool, quota.maxQueuedItems);
   if (queued + total > quota.maxQueuedItems) {
     throw new FanoutError(
       429,
@@ -101,7 +96,7 @@ async function checkQueuedItems(sql: Sql, tenantId: string, pool: string, total:
       { "Retry-After": "5" },
     );
   }
-  return row?.idleInPool ?? true;
+  return liveInPool === 0;
 }
 
 /**
@@ -117,13 +112,17 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   const total = items ? items.length : range!.to - range!.from;
   const [quota, route] = await Promise.all([ctx.quotas.get(tenantId), routeHandler(prisma, tenantId, input)]);
   checkLimits(input, total, quota, opts);
-  const idle = await checkQueuedItems(ctx.sql, tenantId, route.pool, total, quota);
-  const [headers, observed] = await Promise.all([
+  // Concurrently: a request refused for its backlog still spends a rate-limit token,
+  // as rate limits count requests.
+  const [idle, headers, observed] = await Promise.all([
+    checkQueuedItems(ctx, tenantId, route.pool, total, quota),
     takeSubmitToken(ctx.redis, `${ctx.prefix}:{tenant-${tenantId}}:submit-bucket`, { ratePerSec: quota.submitRatePerSec, burst: quota.submitBurst }),
     input.chunkSize ? undefined : observedItemMicros(ctx, input.handler),
   ]);
 
-  const hash = requestHash(input);
+  // Only an idempotent submit is ever compared with another; hashing every item of
+  // every other job would cost time proportional to its size for nothing.
+  const hash = opts.idempotencyKey ? requestHash(input) : null;
   const chunkSize = Math.min(input.chunkSize ?? chooseChunkSize(input.handler, total, items, observed), total);
   const slices = sliceTasks(total, chunkSize);
   const row: NewJob = {
@@ -159,7 +158,10 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
         return insertJob(tx, row, tasks, ctx.leaseMs * 2);
       })
     : await insertJob(ctx.sql, row, tasks);
-  if (inserted) return { job: inserted.job, created: true, headers, pool: route.pool, foothold: inserted.footholdAdmitted };
+  if (inserted) {
+    ctx.queuedItems.accepted(tenantId, total);
+    return { job: inserted.job, created: true, headers, pool: route.pool, foothold: inserted.footholdAdmitted };
+  }
 
   // The key exists: a concurrent duplicate waited on the unique index and lands here.
   const original = await prisma.job.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: opts.idempotencyKey! } } });
