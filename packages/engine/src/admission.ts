@@ -1,6 +1,6 @@
 import type { Queue } from "bullmq";
 import type { EngineContext } from "./context";
-import { allocateSlots, dispatchPriority, type TenantDemand } from "./fair-share";
+import { allocateSlots, type TenantDemand } from "./fair-share";
 import { bullJobId } from "./keys";
 import { ORDERING_CLEAR } from "./ordering";
 import { isRemotePool } from "./remote";
@@ -78,7 +78,7 @@ const ADMIT_SQL = prepared("admit", `WITH alloc AS (SELECT * FROM unnest($2::uui
          WHERE t."tenantId" = alloc.tenant AND t.pool = $1 AND ${READY}
            AND j.status IN ('queued', 'running') AND NOT j.paused
          ORDER BY t.priority DESC, t."createdAt", t."jobId", t.seq
-         LIMIT alloc.n FOR UPDATE OF t SKIP LOCKED FOR SHARE OF j) p
+         LIMIT alloc.n FOR UPDATE OF t SKIP LOCKED) p
      )
      UPDATE tasks SET status = 'queued', admits = tasks.admits + 1, "runAfter" = NULL,
        "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
@@ -101,8 +101,11 @@ export async function lockAdmission(tx: Sql, pool: string): Promise<void> {
  * One admission round for a pool: work out each tenant's grant, then move that many of
  * its ready tasks (priority, then FIFO) to queued and hand them to BullMQ. The Postgres
  * update commits first; if the enqueue is lost, the reconciler re-adds the same ids.
- * The job rows are share-locked: a concurrent cancel (which locks the job first) either
- * waits for this round or is seen by it, so a cancelled job never gets tasks admitted.
+ * Job rows are not locked: share-locking them here, in tenant order inside the round's
+ * transaction, deadlocked with commits that lock jobs in id order (Postgres broke each
+ * cycle after deadlock_timeout, failing a whole commit batch). A round racing a cancel
+ * may still queue a task of the cancelled job: claims refuse it (they require a live
+ * job) and the reconciler's sweep cancels it, so it never runs.
  */
 export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, capacity: number, opts: { promoteRetries?: boolean } = {}): Promise<number> {
   // Due retries are promoted on the scheduler's tick, not on every wake-up: they already
@@ -125,14 +128,13 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     // Always prioritised: BullMQ serves its plain wait list before prioritised jobs, so
     // unprioritised tasks admitted while a tenant was alone would still queue ahead of a
     // newcomer's.
-    const byTenant = new Map(demand.map((d) => [d.tenantId, d]));
-    const rank = new Map<string, number>();
-    await enqueue(queue, admitted.map((t) => {
-      const i = rank.get(t.tenantId) ?? 0;
-      rank.set(t.tenantId, i + 1);
-      const d = byTenant.get(t.tenantId);
-      return { ...t, bullPriority: d ? dispatchPriority(d, i) : 1 };
-    }));
+    // First come, first served, except a foothold: the first task of a tenant with nothing
+    // in flight goes ahead of everything waiting. Serving everyone else in admission order
+    // gives every tenant the same wait, so throughput follows the in-flight shares the
+    // water-filling set (3:2:1 → .498/.334/.168 in the bench); ordering by share position
+    // or by virtual time let one tenant's tasks consistently jump the queue.
+    const idle = new Set(demand.filter((d) => d.inflight === 0).map((d) => d.tenantId));
+    await enqueue(queue, admitted.map((t) => ({ ...t, bullPriority: idle.delete(t.tenantId) ? 1 : 2 })));
   }
   ctx.metrics.admissions.inc({ pool }, admitted.length);
   return admitted.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allocateSlots, dispatchPriority, type TenantDemand } from "./fair-share";
+import { allocateSlots, type TenantDemand } from "./fair-share";
 
 const tenant = (tenantId: string, weight: number, over: Partial<TenantDemand> = {}): TenantDemand => ({
   tenantId, weight, inflight: 0, ready: 1_000_000, maxConcurrent: 1_000_000, ...over,
@@ -38,23 +38,5 @@ describe("allocateSlots", () => {
     const g = allocateSlots([tenant("flood", 1, { inflight: 32 }), tenant("newcomer", 1, { ready: 5 })], 0);
     expect(g.get("newcomer")).toBe(1);
     expect(g.get("flood")).toBeUndefined();
-  });
-});
-
-describe("dispatchPriority", () => {
-  it("sends a newcomer's first task ahead of everything a flooding tenant has waiting", () => {
-    expect(dispatchPriority({ inflight: 0, weight: 1 }, 0)).toBe(1);
-    expect(dispatchPriority({ inflight: 40, weight: 1 }, 0)).toBeGreaterThan(dispatchPriority({ inflight: 0, weight: 1 }, 3));
-  });
-
-  it("gives tenants holding their weighted shares the same priority, so they run first-come first-served", () => {
-    // Capacity 60 split 3:2:1 → 30, 20, 10 in flight.
-    const p = [dispatchPriority({ inflight: 30, weight: 3 }, 0), dispatchPriority({ inflight: 20, weight: 2 }, 0), dispatchPriority({ inflight: 10, weight: 1 }, 0)];
-    expect(new Set(p).size).toBe(1);
-  });
-
-  it("orders a tenant's own tasks of one round and stays within BullMQ's range", () => {
-    expect(dispatchPriority({ inflight: 3, weight: 1 }, 1)).toBeGreaterThan(dispatchPriority({ inflight: 3, weight: 1 }, 0));
-    expect(dispatchPriority({ inflight: 1e9, weight: 0.001 }, 0)).toBeLessThanOrEqual(2_097_152);
   });
 });

@@ -48,19 +48,3 @@ export function allocateSlots(tenants: TenantDemand[], free: number): Map<string
   }
   return grants;
 }
-
-const PRIORITY_STEPS_PER_TASK = 4;
-const MAX_BULL_PRIORITY = 2_000_000;
-
-/**
- * BullMQ priority for the i-th task granted to a tenant this round: the same normalised
- * position the water-filling uses, (tasks ahead of it in flight) ÷ weight. Workers take
- * the lowest first, so a newcomer's first task (position 0) goes next, and once every
- * tenant holds its share the new tasks of all tenants carry about the same number and
- * run first-come first-served: throughput follows the weights, where a two-level
- * "below share or not" priority starved whoever sat exactly at its share.
- */
-export function dispatchPriority(t: Pick<TenantDemand, "inflight" | "weight">, i: number): number {
-  const position = (t.inflight + i) / Math.max(t.weight, 1e-6);
-  return Math.min(MAX_BULL_PRIORITY, 1 + Math.floor(PRIORITY_STEPS_PER_TASK * position));
-}
