@@ -86,12 +86,15 @@ const ADMIT_SQL = prepared("admit", `WITH alloc AS (SELECT * FROM unnest($2::uui
      RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks."tenantId"`);
 
 const LOCK_SQL = prepared("admission_lock", `SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('fanout.admission'), hashtext($1))`);
+/** The same lock as a statement for a Prisma transaction ($1: the pool). */
+export const ADMISSION_LOCK_TEXT = LOCK_SQL.text;
 
 /**
  * Admission decisions for a pool are serialised by this transaction-scoped lock: the
  * scheduler's round (demand read + admit) and a submit's foothold (job-insert.ts) each hold
  * it, so neither decides from counts the other is about to change, and no tenant passes
- * its maxConcurrent.
+ * its maxConcurrent. A cancel holds it too (control.ts), so a round in progress finishes
+ * before the cancel cancels what is in flight, and later rounds see the job cancelled.
  */
 export async function lockAdmission(tx: Sql, pool: string): Promise<void> {
   await tx.query(LOCK_SQL, [pool]);

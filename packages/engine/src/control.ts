@@ -1,12 +1,14 @@
 import { FanoutError } from "@fanout/validators";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
+import { ADMISSION_LOCK_TEXT } from "./admission";
 import { findJob } from "./queries";
 
 /** Tasks that may be in Redis or in a worker's hands; pending ones are swept later. */
 const IN_FLIGHT_TASK = `('queued', 'running', 'backoff')`;
 
 /**
- * Cancel locks the job row first, then its tasks: the jobs-before-tasks order every
+ * Cancel waits for any admission round of the job's pool to finish (the admission
+ * lock), then locks the job row, then its tasks: the jobs-before-tasks order every
  * statement taking both follows, so it cannot deadlock with a commit. It costs O(in
  * flight), not O(job): the job's status alone stops admission, claims and commits; the
  * tasks that may be in Redis or in a worker's hands are cancelled here, and the
@@ -17,6 +19,7 @@ export async function cancelJob(ctx: EngineContext, tenantId: string, jobId: str
   const job = await findJob(ctx.prisma, tenantId, jobId);
   if (job.status !== "queued" && job.status !== "running") return;
   await ctx.prisma.$transaction([
+    ctx.prisma.$queryRawUnsafe(ADMISSION_LOCK_TEXT, job.pool), // see lockAdmission
     ctx.prisma.$queryRawUnsafe(`SELECT id FROM jobs WHERE id = $1::uuid AND "tenantId" = $2::uuid FOR UPDATE`, jobId, tenantId),
     ctx.prisma.$executeRawUnsafe(
       `UPDATE tasks SET status = 'cancelled', "leaseUntil" = NULL, "finishedAt" = now()
