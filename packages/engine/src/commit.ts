@@ -46,7 +46,7 @@ fenced AS (
     "leaseUntil" = NULL, "lastError" = e.err, "finishedAt" = CASE WHEN e.st = 'done' THEN now() ELSE NULL END
   FROM e
   WHERE (SELECT count(*) FROM lockj) >= 0
-    AND tasks."jobId" = e.j AND tasks.seq = e.s AND tasks.attempt = e.a AND tasks.status = 'running'
+    AND tasks."jobId" = e.j AND tasks.seq = e.s AND tasks.attempt = e.a AND tasks.status::text = 'running' -- text: see lease.ts
     AND EXISTS (SELECT 1 FROM jobs jj WHERE jj.id = e.j AND jj.status IN ('queued', 'running'))
   RETURNING tasks."jobId", tasks.seq, tasks."tenantId", tasks.runs
 ), fe AS (

@@ -5,6 +5,11 @@ import { prepared, type Sql } from "./sql";
  * pushed forward. Only task rows are locked (in key order): a claim never waits on the
  * job row. A BullMQ re-delivery after a crash may reclaim a running task; the old
  * holder's attempt no longer matches, so its commit is rejected.
+ *
+ * Task statuses are compared as text in the statements that look tasks up by key
+ * (here, commit.ts): as an enum comparison the planner matched the partial per-status
+ * indexes and scanned every in-flight task of the job per key instead of one primary-key
+ * probe (27-50 ms a claim at 20,000 tasks).
  */
 const CLAIM_SQL = prepared("claim", `
 WITH refs AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[]) AS r(j, s, a)),
@@ -13,7 +18,7 @@ t AS (
          j."maxAttempts", j."backoffBaseMs", j."backoffMaxMs", j.traceparent
   FROM tasks t JOIN refs r ON t."jobId" = r.j AND t.seq = r.s AND t.admits = r.a
   JOIN jobs j ON j.id = t."jobId"
-  WHERE t.status IN ('queued', 'running') AND j.status IN ('queued', 'running')
+  WHERE t.status::text IN ('queued', 'running') AND j.status IN ('queued', 'running')
   ORDER BY t."jobId", t.seq
   FOR UPDATE OF t
 )
@@ -30,7 +35,7 @@ const JOB_START_SQL = prepared("job_start", `UPDATE jobs SET status = 'running',
 
 const RENEW_SQL = prepared("renew", `UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
   FROM unnest($1::uuid[], $2::int[], $3::int[]) AS h(j, s, a)
-  WHERE tasks."jobId" = h.j AND tasks.seq = h.s AND tasks.attempt = h.a AND tasks.status = 'running'`);
+  WHERE tasks."jobId" = h.j AND tasks.seq = h.s AND tasks.attempt = h.a AND tasks.status::text = 'running'`);
 
 export interface TaskRef {
   jobId: string;
