@@ -21,10 +21,7 @@ export interface PoolOptions {
 }
 
 export function createPool(databaseUrl: string, opts: PoolOptions = {}): pg.Pool {
-  // Custom plans for prepared statements: the engine prepares its hot statements once per
-  // connection, and a generic plan frozen while a job's tasks were still being inserted
-  // (tiny statistics) scanned the whole job on every claim later (50 ms instead of 1).
-  const options = `-c jit=off -c plan_cache_mode=force_custom_plan${opts.asyncCommit ? " -c synchronous_commit=off" : ""}`;
+  const options = `-c jit=off${opts.asyncCommit ? " -c synchronous_commit=off" : ""}`;
   const pool = new pg.Pool({ connectionString: databaseUrl, options, ...(opts.max !== undefined ? { max: opts.max } : {}) });
   // An idle connection the server closes (restart, a dropped test database) must not crash
   // the process; the pool discards it and the next checkout opens a fresh one.
