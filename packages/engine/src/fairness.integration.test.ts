@@ -17,6 +17,10 @@ const SLOTS_PER_WORKER = 6; // two workers: 12 slots, so 3:2:1 is exactly 6/4/2 
 const WARMUP_MS = 3_000;
 const WINDOW_MS = 10_000;
 const TOLERANCE = 0.1; // relative
+// Shares mean something once one item either way moves the smallest one by at most half
+// the tolerance. This is a fairness test, not a throughput test (the bench measures that):
+// the floor only guards against a window too empty to judge.
+const MIN_PER_TENANT = Math.ceil(2 / TOLERANCE);
 
 let h: Harness;
 const handles: (WorkerHandle | SchedulerHandle)[] = [];
@@ -53,6 +57,12 @@ async function completedIn(tenants: string[], from: Date, to: Date): Promise<num
   return tenants.map((t) => rows.find((r) => r.tenantId === t)?.n ?? 0);
 }
 
+/** Admission rounds so far by trigger and outcome: printed with the shares, so a slow run says whether wake-ups drove rounds. */
+async function rounds(): Promise<string> {
+  const m = await h.engine.metrics.registry.getSingleMetric("fanout_admission_rounds_total")?.get();
+  return (m?.values ?? []).map((v) => `${v.labels.trigger}/${v.labels.outcome}=${v.value}`).sort().join(" ");
+}
+
 /** Warm up, then count completions over the window; reports and returns the shares. */
 async function measureShares(label: string, tenants: string[]): Promise<{ counts: number[]; shares: number[] }> {
   await pause(WARMUP_MS);
@@ -65,7 +75,7 @@ async function measureShares(label: string, tenants: string[]): Promise<{ counts
   expect(Math.min(...waiting), `tasks still waiting per tenant: ${waiting.join(" / ")}`).toBeGreaterThan(0);
   const total = counts.reduce((a, b) => a + b, 0);
   const shares = counts.map((c) => c / total);
-  console.log(`[fairness] ${label}: items completed in ${WINDOW_MS} ms = ${counts.join(" / ")}; shares = ${shares.map((s) => s.toFixed(3)).join(" / ")}`);
+  console.log(`[fairness] ${label}: items completed in ${WINDOW_MS} ms = ${counts.join(" / ")}; shares = ${shares.map((s) => s.toFixed(3)).join(" / ")}; rounds: ${await rounds()}`);
   return { counts, shares };
 }
 
@@ -90,7 +100,7 @@ describe("weighted fair share under saturation", () => {
 
     const { counts, shares } = await measureShares("weights 3:2:1", tenants);
     await cancelAll(jobs);
-    expect(Math.min(...counts), "every tenant made progress in the window").toBeGreaterThan(30);
+    expect(Math.min(...counts), "every tenant made progress in the window").toBeGreaterThanOrEqual(MIN_PER_TENANT);
     expectShares(shares, weights.map((w) => w / 6), ["w3", "w2", "w1"]);
   }, 60_000);
 
@@ -104,7 +114,7 @@ describe("weighted fair share under saturation", () => {
 
     const { counts, shares } = await measureShares("1 job vs 10 jobs, equal weight", [single, splitter]);
     await cancelAll(jobs);
-    expect(Math.min(...counts)).toBeGreaterThan(50);
+    expect(Math.min(...counts), "every tenant made progress in the window").toBeGreaterThanOrEqual(MIN_PER_TENANT);
     expectShares(shares, [0.5, 0.5], ["1 job", "10 jobs"]);
   }, 60_000);
 });

@@ -21,6 +21,7 @@ export function createMetrics() {
     workerRunning: new Gauge({ name: "fanout_worker_running_tasks", help: "Tasks this worker is running now.", labelNames: ["worker", "pool"], ...reg }),
     workerConcurrency: new Gauge({ name: "fanout_worker_concurrency", help: "Task slots of this worker.", labelNames: ["worker", "pool"], ...reg }),
     schedulerLeader: new Gauge({ name: "fanout_scheduler_leader", help: "1 while this scheduler is the active leader.", labelNames: ["scheduler"], ...reg }),
+    admissionRounds: new Counter({ name: "fanout_admission_rounds_total", help: "Admission rounds run by this scheduler, by what started them (wake: a submit or a finished task; tick: the fallback timer) and their outcome (admitted, empty, failed).", labelNames: ["trigger", "outcome"], ...reg }),
     admissions: new Counter({ name: "fanout_tasks_admitted_total", help: "Tasks admitted into BullMQ by this scheduler.", labelNames: ["pool"], ...reg }),
   };
 }

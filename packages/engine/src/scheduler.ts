@@ -15,6 +15,8 @@ export interface SchedulerOptions {
   inflightPerSlot?: number;
 }
 
+type Trigger = "wake" | "tick";
+
 export interface SchedulerHandle {
   id: string;
   readonly isLeader: boolean;
@@ -31,7 +33,8 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
   const timers: NodeJS.Timeout[] = [];
   let capacity = new Map<string, number>();
   let running = false;
-  let again = false;
+  /** What asked for another round while one was running (null: nothing did). */
+  let again: Trigger | null = null;
   let closed = false;
 
   /** Pool capacity = live workers' slots × inflightPerSlot. No live worker, no admission. */
@@ -43,29 +46,32 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
   }
 
   let promoteRetries = true;
-  async function round(): Promise<void> {
+  async function round(trigger: Trigger): Promise<void> {
     const promote = promoteRetries;
     promoteRetries = false;
-    for (const [pool, cap] of capacity) await admitPool(ctx, getQueue(pool), pool, cap, { promoteRetries: promote });
+    let admitted = 0;
+    for (const [pool, cap] of capacity) admitted += await admitPool(ctx, getQueue(pool), pool, cap, { promoteRetries: promote });
+    ctx.metrics.admissionRounds.inc({ trigger, outcome: admitted > 0 ? "admitted" : "empty" });
   }
 
   /** Coalesces bursts of wake-ups into back-to-back rounds, never two at once. */
-  function kick(): void {
+  function kick(trigger: Trigger): void {
     if (closed || !lease.isLeader) return;
     if (running) {
-      again = true;
+      again = again === "tick" ? "tick" : trigger;
       return;
     }
     running = true;
     void (async () => {
-      do {
-        again = false;
+      for (let why: Trigger | null = trigger; why && !closed; why = again) {
+        again = null;
         try {
-          await round();
+          await round(why);
         } catch (err) {
+          ctx.metrics.admissionRounds.inc({ trigger: why, outcome: "failed" });
           log.error({ err }, "admission round failed");
         }
-      } while (again && !closed);
+      }
       running = false;
     })();
   }
@@ -78,7 +84,7 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
     if (now) {
       await refreshCapacity();
       promoteRetries = true;
-      kick();
+      kick("tick");
     }
   }
 
@@ -92,7 +98,7 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
     },
     async start() {
       await subscriber.subscribe(ctx.channels.wake);
-      subscriber.on("message", () => kick());
+      subscriber.on("message", () => kick("wake"));
       await leadTick();
       every(Math.min(opts.tickMs ?? 1000, lease.ttlMs / 3), leadTick);
       every(opts.reconcileMs ?? Math.max(500, ctx.leaseMs / 2), async () => {
