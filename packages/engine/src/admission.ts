@@ -1,6 +1,8 @@
 import type { Queue } from "bullmq";
 import type { EngineContext } from "./context";
 import { allocateSlots, type TenantDemand } from "./fair-share";
+import { bundleData, bundleJobId, planDelivery, singleData, type Deliverable, type DeliveryData } from "./bundle";
+import { observedItemMicros } from "./handler-stats";
 import { bullJobId } from "./keys";
 import { ORDERING_CLEAR } from "./ordering";
 import { isRemotePool } from "./remote";
@@ -13,21 +15,51 @@ export interface AdmittedTask {
   admits: number;
 }
 
+const JOB_OPTS = { removeOnComplete: true, removeOnFail: true } as const;
+
 /**
  * BullMQ entries carry only the task's reference; the worker reads the rest when it
- * claims. A tenant below its fair share gets BullMQ priority 1 and one at or above it
- * priority 2, so a newcomer's task does not queue behind the tasks a flooding tenant
- * already has waiting in Redis.
+ * claims. One BullMQ job per task: the reconciler's re-adds and the submit-time foothold
+ * use this (their ids are the tasks' own, so a re-add of a task still in Redis is a no-op).
  */
 export async function enqueue(queue: Queue, tasks: (AdmittedTask & { bullPriority?: number })[]): Promise<void> {
   if (tasks.length === 0) return;
   await queue.addBulk(
     tasks.map((t) => ({
       name: "task",
-      data: { j: t.jobId, s: t.seq, a: t.admits },
-      opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), removeOnComplete: true, removeOnFail: true, ...(t.bullPriority ? { priority: t.bullPriority } : {}) },
+      data: singleData(t),
+      opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), ...JOB_OPTS, ...(t.bullPriority ? { priority: t.bullPriority } : {}) },
     })),
   );
+}
+
+/**
+ * An admission round's tasks, bundled where planDelivery says (bundle.ts): short tasks
+ * granted to one tenant share a BullMQ job; footholds and long or never-observed tasks
+ * get one each. Still a single addBulk for the whole round.
+ */
+export async function enqueuePlanned(queue: Queue, tasks: (AdmittedTask & Deliverable)[]): Promise<{ jobs: number; bundles: number }> {
+  const plan = planDelivery(tasks);
+  if (plan.length === 0) return { jobs: 0, bundles: 0 };
+  await queue.addBulk(
+    plan.map((group) => {
+      const first = group[0]!;
+      const opts = { ...JOB_OPTS, priority: first.bullPriority };
+      if (group.length === 1) return { name: "task", data: singleData(first) as DeliveryData, opts: { ...opts, jobId: bullJobId(first.jobId, first.seq, first.admits) } };
+      return { name: "bundle", data: bundleData(group) as DeliveryData, opts: { ...opts, jobId: bundleJobId(first) } };
+    }),
+  );
+  return { jobs: plan.length, bundles: plan.filter((g) => g.length > 1).length };
+}
+
+/** Expected run time of each admitted task: items × its handler's observed mean (cached ~1 s). */
+async function taskMicros(ctx: EngineContext, tasks: { handler: string; itemCount: number }[]): Promise<(number | undefined)[]> {
+  const handlers = [...new Set(tasks.map((t) => t.handler))];
+  const means = new Map(await Promise.all(handlers.map(async (h) => [h, await observedItemMicros(ctx, h)] as const)));
+  return tasks.map((t) => {
+    const us = means.get(t.handler);
+    return us === undefined ? undefined : us * t.itemCount;
+  });
 }
 
 const PROMOTE_SQL = prepared("promote_retries",
@@ -73,8 +105,8 @@ async function tenantDemand(sql: Sql, pool: string, cap: number): Promise<Tenant
 
 const ADMIT_SQL = prepared("admit", `WITH alloc AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS a(tenant, n)),
      picked AS (
-       SELECT p."jobId", p.seq FROM alloc, LATERAL (
-         SELECT t."jobId", t.seq FROM tasks t JOIN jobs j ON j.id = t."jobId"
+       SELECT p."jobId", p.seq, p.handler FROM alloc, LATERAL (
+         SELECT t."jobId", t.seq, j.handler FROM tasks t JOIN jobs j ON j.id = t."jobId"
          WHERE t."tenantId" = alloc.tenant AND t.pool = $1 AND ${READY}
            AND j.status IN ('queued', 'running') AND NOT j.paused
          ORDER BY t.priority DESC, t."createdAt", t."jobId", t.seq
@@ -83,7 +115,7 @@ const ADMIT_SQL = prepared("admit", `WITH alloc AS (SELECT * FROM unnest($2::uui
      UPDATE tasks SET status = 'queued', admits = tasks.admits + 1, "runAfter" = NULL,
        "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
      FROM picked WHERE tasks."jobId" = picked."jobId" AND tasks.seq = picked.seq
-     RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks."tenantId"`);
+     RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks."tenantId", tasks."itemCount", picked.handler`);
 
 const LOCK_SQL = prepared("admission_lock", `SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('fanout.admission'), hashtext($1))`);
 /** The same lock as a statement for a Prisma transaction ($1: the pool). */
@@ -120,7 +152,7 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     const inflight = demand.reduce((n, t) => n + t.inflight, 0);
     const grants = allocateSlots(demand, capacity - inflight);
     if (grants.size === 0) return { demand, admitted: [] };
-    const admitted = await tx.query<AdmittedTask & { tenantId: string }>(ADMIT_SQL, [pool, [...grants.keys()], [...grants.values()], ctx.leaseMs * 2]);
+    const admitted = await tx.query<AdmittedTask & { tenantId: string; itemCount: number; handler: string }>(ADMIT_SQL, [pool, [...grants.keys()], [...grants.values()], ctx.leaseMs * 2]);
     return { demand, admitted };
   });
   if (admitted.length === 0) return 0;
@@ -136,8 +168,16 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     // gives every tenant the same wait, so throughput follows the in-flight shares the
     // water-filling set (3:2:1 → .498/.334/.168 in the bench); ordering by share position
     // or by virtual time let one tenant's tasks consistently jump the queue.
+    // Short tasks granted to one tenant share a BullMQ job (bundle.ts); footholds never do.
     const idle = new Set(demand.filter((d) => d.inflight === 0).map((d) => d.tenantId));
-    await enqueue(queue, admitted.map((t) => ({ ...t, bullPriority: idle.delete(t.tenantId) ? 1 : 2 })));
+    const micros = await taskMicros(ctx, admitted);
+    const { jobs, bundles } = await enqueuePlanned(queue, admitted.map((t, i) => ({
+      jobId: t.jobId, seq: t.seq, admits: t.admits, tenantId: t.tenantId,
+      bullPriority: idle.delete(t.tenantId) ? 1 : 2,
+      taskMicros: micros[i],
+    })));
+    ctx.metrics.bullJobsAdded.inc({ pool, kind: "single" }, jobs - bundles);
+    if (bundles > 0) ctx.metrics.bullJobsAdded.inc({ pool, kind: "bundle" }, bundles);
   }
   ctx.metrics.admissions.inc({ pool }, admitted.length);
   return admitted.length;

@@ -23,6 +23,7 @@ export function createMetrics() {
     schedulerLeader: new Gauge({ name: "fanout_scheduler_leader", help: "1 while this scheduler is the active leader.", labelNames: ["scheduler"], ...reg }),
     admissionRounds: new Counter({ name: "fanout_admission_rounds_total", help: "Admission rounds run by this scheduler, by what started them (wake: a submit or a finished task; tick: the fallback timer) and their outcome (admitted, empty, failed).", labelNames: ["trigger", "outcome"], ...reg }),
     admissions: new Counter({ name: "fanout_tasks_admitted_total", help: "Tasks admitted into BullMQ by this scheduler.", labelNames: ["pool"], ...reg }),
+    bullJobsAdded: new Counter({ name: "fanout_queue_jobs_added_total", help: "BullMQ jobs added by this scheduler's admission rounds: single (one task) or bundle (several short tasks of one tenant). fanout_tasks_admitted_total over this is tasks per BullMQ job.", labelNames: ["pool", "kind"], ...reg }),
   };
 }
 

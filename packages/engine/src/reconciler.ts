@@ -1,5 +1,6 @@
 import type { Queue } from "bullmq";
 import { enqueue, type AdmittedTask } from "./admission";
+import { isBundleJobId, refsOf, type DeliveryData } from "./bundle";
 import type { EngineContext } from "./context";
 import { bullJobId, queueName } from "./keys";
 import { isRemotePool } from "./remote";
@@ -33,7 +34,11 @@ async function requeueLapsed(ctx: EngineContext): Promise<PoolTask[]> {
      RETURNING tasks."jobId", tasks.seq, tasks.admits, tasks.pool`, [ctx.leaseMs * 2]);
 }
 
-/** Queued in Postgres but absent from Redis (lost enqueue, flushed Redis): add the same id again. */
+/**
+ * Queued in Postgres but absent from Redis (lost enqueue, flushed Redis): add it again as a
+ * single task under its own id (a no-op if that job exists; never a bundle, so it cannot
+ * collide with one).
+ */
 async function reEnqueueMissing(ctx: EngineContext, queues: (pool: string) => Queue): Promise<number> {
   const stale = await ctx.sql.query<PoolTask>(
     `UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $1::double precision / 1000)
@@ -43,9 +48,37 @@ async function reEnqueueMissing(ctx: EngineContext, queues: (pool: string) => Qu
   const pipe = ctx.redis.pipeline();
   for (const t of stale) pipe.exists(`${ctx.prefix}:${queueName(t.pool)}:${bullJobId(t.jobId, t.seq, t.admits)}`);
   const exists = (await pipe.exec()) ?? [];
-  const missing = stale.filter((_, i) => exists[i]?.[1] === 0);
-  for (const [pool, tasks] of byPool(missing)) await enqueue(queues(pool), tasks);
-  return missing.length;
+  const absent = stale.filter((_, i) => exists[i]?.[1] === 0);
+  let missing = 0;
+  for (const [pool, tasks] of byPool(absent)) {
+    const queue = queues(pool);
+    const inBundles = await bundledTasks(ctx, queue);
+    const lost = tasks.filter((t) => !inBundles.has(bullJobId(t.jobId, t.seq, t.admits)));
+    await enqueue(queue, lost);
+    missing += lost.length;
+  }
+  return missing;
+}
+
+/**
+ * Tasks (by their single-task ids) inside the bundles a queue holds: a bundled task has no
+ * BullMQ job of its own, yet is not lost while its bundle waits or runs. One atomic read of
+ * the queue's job lists (bounded by the pool's in-flight cap), then the bundles' data; run
+ * only when some stale task has no job of its own. A bundle finishing between the two reads
+ * has claimed its tasks, so they are no longer queued; the rare race left (a bundle moved
+ * by a stall check in between) costs one duplicate delivery, which claim fencing absorbs.
+ */
+async function bundledTasks(ctx: EngineContext, queue: Queue): Promise<Set<string>> {
+  const ids = (await queue.getRanges(["wait", "prioritized", "active", "delayed"], 0, -1)).filter(isBundleJobId);
+  if (ids.length === 0) return new Set();
+  const pipe = ctx.redis.pipeline();
+  for (const id of ids) pipe.hget(queue.toKey(id), "data");
+  const out = new Set<string>();
+  for (const [, data] of (await pipe.exec()) ?? []) {
+    if (typeof data !== "string") continue;
+    for (const r of refsOf(JSON.parse(data) as DeliveryData)) out.add(bullJobId(r.jobId, r.seq, r.admits));
+  }
+  return out;
 }
 
 /**

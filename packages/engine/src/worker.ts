@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { Worker, type Job as BullJob } from "bullmq";
 import { backoffDelay } from "./backoff";
+import { refsOf, type DeliveryData, type TaskRef } from "./bundle";
 import { MicroBatcher } from "./batcher";
 import { commitTasks, type CommitEntry, type CommitOutcome } from "./commit";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
@@ -10,6 +11,7 @@ import { queueName } from "./keys";
 import { HandlerTimings } from "./handler-stats";
 import { claimTasks, renewLeases, type ClaimedTask, type TaskRef as ClaimRef } from "./lease";
 import { runTask } from "./run-task";
+import { Slots } from "./slots";
 import { contextFrom, SpanKind, withSpan } from "./tracing";
 import type { Span } from "@opentelemetry/api";
 
@@ -30,12 +32,6 @@ export interface WorkerHandle {
    * handlers go on as zombies, whose late commits fencing must reject.
    */
   kill(): Promise<void>;
-}
-
-interface TaskRef {
-  j: string;
-  s: number;
-  a: number;
 }
 
 interface Held {
@@ -66,6 +62,9 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const concurrency = opts.concurrency ?? 8;
   const log = ctx.logger.child?.({ workerId: id, pool }) ?? ctx.logger;
   const held = new Map<string, Held>();
+  // The concurrency promise: never more than `concurrency` handlers at once, however many
+  // tasks the BullMQ jobs this worker holds carry (a bundle is one job, many tasks).
+  const slots = new Slots(concurrency);
   const timings = new HandlerTimings();
   // Tasks that BullMQ hands over in the same tick are claimed and committed together.
   const claims = new MicroBatcher<ClaimRef, ClaimedTask | null>((refs) => claimTasks(ctx.sql, refs, id, ctx.leaseMs));
@@ -84,16 +83,63 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
   let worker: Worker | undefined;
   let beat: NodeJS.Timeout | undefined;
+  let jobsHeld = 0;
+  let tasksHeld = 0;
 
-  async function processTask(bull: BullJob<TaskRef>): Promise<void> {
-    const task = await claims.submit({ jobId: bull.data.j, seq: bull.data.s, admits: bull.data.a });
+  /**
+   * One BullMQ job: a single task or a bundle (bundle.ts). A bundle's tasks are claimed
+   * together (the claim batcher makes that one statement) and each then runs, commits and
+   * fails on its own; the BullMQ job completes when all of them have. A crash mid-bundle
+   * leaves the job active: BullMQ's stall check re-delivers it whole, and claim fencing
+   * refuses the tasks already committed and takes over the ones still running.
+   */
+  async function processJob(bull: BullJob<DeliveryData>): Promise<void> {
+    const refs = refsOf(bull.data);
+    jobsHeld++;
+    tasksHeld += refs.length;
+    pace();
+    const one = (r: TaskRef, urgent: boolean) => processTask(r, urgent).finally(() => (tasksHeld--, pace()));
+    try {
+      // A foothold (priority 1, always a single task) also goes first for a slot.
+      if (refs.length === 1) return await one(refs[0]!, bull.priority === 1);
+      const settled = await Promise.allSettled(refs.map((r) => one(r, false)));
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason; // logged as "task processing failed"; the lease lapses and the reconciler re-admits
+    } finally {
+      jobsHeld--;
+      pace();
+    }
+  }
+
+  /**
+   * BullMQ's concurrency counts jobs; a bundle is one job carrying up to MAX_BUNDLE tasks.
+   * Left at `concurrency`, one worker could take a whole round's bundles (up to
+   * concurrency × 16 tasks) while its peers idle: BullMQ fetches greedily, one round trip
+   * per job. So it follows what this worker holds: the jobs it has, plus one more job per
+   * slot not yet spoken for. With single tasks that is exactly `concurrency` (as before);
+   * once held tasks reach `concurrency` it stops fetching until a job finishes (BullMQ
+   * fetches the next one as it marks that one completed), so a worker holds at most
+   * concurrency − 1 + MAX_BUNDLE tasks and every slot still has work queued behind it.
+   */
+  function pace(): void {
+    if (worker) worker.concurrency = Math.max(1, jobsHeld + Math.max(0, concurrency - tasksHeld));
+  }
+
+  async function processTask(ref: TaskRef, urgent: boolean): Promise<void> {
+    const task = await claims.submit(ref);
     if (!task) return wakeScheduler(ctx, pool); // stale delivery: cancelled, superseded or already done
     if (task.runs === 0 && task.attempt === 1) ctx.metrics.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
     const key = `${task.jobId}.${task.seq}`;
     const entry: Held = { jobId: task.jobId, seq: task.seq, attempt: task.attempt, ctl: new AbortController() };
+    // Held (so heartbeats renew its lease and a cancel aborts it) while it waits for a slot.
     held.set(key, entry);
     try {
-      await withSpan("fanout.task.run", SpanKind.CONSUMER, contextFrom(task.traceparent), spanAttributes(task, id), (span) => runAndCommit(task, entry, span));
+      await slots.acquire(urgent);
+      try {
+        await withSpan("fanout.task.run", SpanKind.CONSUMER, contextFrom(task.traceparent), spanAttributes(task, id), (span) => runAndCommit(task, entry, span));
+      } finally {
+        slots.release();
+      }
     } catch (err) {
       if (entry.ctl.signal.aborted) {
         log.info({ jobId: task.jobId, seq: task.seq, tenantId: task.tenantId }, "task aborted");
@@ -112,7 +158,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     const started = performance.now();
     const result = await runTask(task, handler, { signal: entry.ctl.signal });
     const elapsed = performance.now() - started;
-    timings.record(task.handler, task.n, elapsed);
+    // Published within a second of changing, not only on heartbeats: admission bundles by it.
+    if (timings.record(task.handler, task.n, elapsed)) timings.flush(ctx).catch((err) => log.debug({ err }, "handler timings flush failed"));
     m.taskRun.observe({ pool, handler: task.handler }, elapsed / 1000);
     const delay = backoffDelay(task.runs + 1, { baseMs: task.backoffBaseMs, maxMs: task.backoffMaxMs });
     const outcome = await commits.submit({ task, result, retryDelayMs: delay });
@@ -132,13 +179,14 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
 
   async function heartbeat(): Promise<void> {
     const tasks = [...held.values()];
-    ctx.metrics.workerRunning.set({ worker: id, pool }, tasks.length);
+    // Running = holding a slot; claimed tasks of a bundle waiting for one are not counted.
+    ctx.metrics.workerRunning.set({ worker: id, pool }, slots.inUse);
     await renewLeases(ctx.sql, tasks, ctx.leaseMs);
     // Plain SQL, not Prisma: a worker process runs without loading Prisma at all.
     await ctx.sql.exec(
       `INSERT INTO worker_heartbeats (id, pool, host, pid, concurrency, running, "lastSeenAt") VALUES ($1, $2, $3, $4, $5, $6, now())
        ON CONFLICT (id) DO UPDATE SET pool = $2, host = $3, pid = $4, concurrency = $5, running = $6, "lastSeenAt" = now()`,
-      [id, pool, hostname(), process.pid, concurrency, tasks.length]);
+      [id, pool, hostname(), process.pid, concurrency, slots.inUse]);
     await timings.flush(ctx);
   }
 
@@ -152,9 +200,11 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       ctx.metrics.workerConcurrency.set({ worker: id, pool }, concurrency);
       await heartbeat();
       beat = setInterval(() => heartbeat().catch((err) => log.error({ err }, "heartbeat failed")), Math.max(200, ctx.leaseMs / 3));
-      worker = new Worker<TaskRef>(queueName(pool), processTask, {
+      worker = new Worker<DeliveryData>(queueName(pool), processJob, {
         connection,
         prefix: ctx.prefix,
+        // Starts at `concurrency` (one job per slot, as long tasks arrive one per job) and
+        // then follows the tasks held (pace()); `slots` bounds the handlers running.
         concurrency,
         lockDuration: ctx.leaseMs,
         stalledInterval: ctx.leaseMs,
