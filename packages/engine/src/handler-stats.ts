@@ -47,9 +47,8 @@ export class HandlerTimings {
    * (every leaseMs/3, 10 s by default): at most once a second while tasks run, so admission,
    * which bundles a handler's tasks only once it has seen a short mean (bundle.ts), sees a
    * fresh deployment's handlers within a second or two. A handler's first run in a process
-   * is left out: it pays for compiling the run path (noop: 2.2 ms seen in a bench run,
-   * against a few µs once warm), and as the first published mean it kept a whole bench
-   * run unbundled.
+   * is left out: it pays for compiling the run path (noop: ~0.3 ms, then a few µs), and as
+   * the first published mean it could keep a handler unbundled for a second.
    */
   record(handler: string, items: number, elapsedMs: number): boolean {
     if (items <= 0) return false;

@@ -155,9 +155,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   async function runAndCommit(task: ClaimedTask, entry: Held, span: Span): Promise<void> {
     const m = ctx.metrics;
     const handler = builtinHandlers[task.handler] ?? missingHandler(task.handler);
-    const started = performance.now();
     const result = await runTask(task, handler, { signal: entry.ctl.signal });
-    const elapsed = performance.now() - started;
+    const elapsed = result.handlerMs;
     // Published within a second of changing, not only on heartbeats: admission bundles by it.
     if (timings.record(task.handler, task.n, elapsed)) timings.flush(ctx).catch((err) => log.debug({ err }, "handler timings flush failed"));
     m.taskRun.observe({ pool, handler: task.handler }, elapsed / 1000);
