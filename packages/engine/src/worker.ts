@@ -119,7 +119,10 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
    * slot not yet spoken for. With single tasks that is exactly `concurrency` (as before);
    * once held tasks reach `concurrency` it stops fetching until a job finishes (BullMQ
    * fetches the next one as it marks that one completed), so a worker holds at most
-   * concurrency − 1 + MAX_BUNDLE tasks and every slot still has work queued behind it.
+   * concurrency − 1 + MAX_BUNDLE tasks. The price: BullMQ looks at the new value only when
+   * one of its jobs ends, so while a bundle's last tasks finish nothing is prefetched; a
+   * worker whose concurrency is below the bundle size idles some slots for a Redis and a
+   * claim round trip per bundle.
    */
   function pace(): void {
     if (worker) worker.concurrency = Math.max(1, jobsHeld + Math.max(0, concurrency - tasksHeld));
