@@ -33,9 +33,21 @@ RETURNING tasks."jobId", tasks.seq, tasks.attempt, tasks.items, tasks."firstInde
 const JOB_START_SQL = prepared("job_start", `UPDATE jobs SET status = 'running', "startedAt" = COALESCE("startedAt", now())
   WHERE id IN (SELECT id FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'queued' ORDER BY id FOR UPDATE)`);
 
-const RENEW_SQL = prepared("renew", `UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
-  FROM unnest($1::uuid[], $2::int[], $3::int[]) AS h(j, s, a)
-  WHERE tasks."jobId" = h.j AND tasks.seq = h.s AND tasks.attempt = h.a AND tasks.status::text = 'running'`);
+/**
+ * Renewal skips rows another transaction holds: the held list includes tasks whose
+ * commit is in flight, and waiting on them (rows locked in no common order) deadlocked
+ * renewals with commits, each cycle costing deadlock_timeout (1 s) and a failed statement.
+ * A task being committed needs no longer lease; any other skip is retried next beat,
+ * well inside the lease.
+ */
+const RENEW_SQL = prepared("renew", `WITH h AS (
+    SELECT t."jobId", t.seq FROM tasks t JOIN unnest($1::uuid[], $2::int[], $3::int[]) AS r(j, s, a)
+      ON t."jobId" = r.j AND t.seq = r.s AND t.attempt = r.a
+    WHERE t.status::text = 'running'
+    ORDER BY t."jobId", t.seq
+    FOR UPDATE OF t SKIP LOCKED)
+  UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $4::double precision / 1000)
+  FROM h WHERE tasks."jobId" = h."jobId" AND tasks.seq = h.seq`);
 
 export interface TaskRef {
   jobId: string;
