@@ -9,7 +9,7 @@ import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { builtinHandlers } from "./handlers";
 import { queueName } from "./keys";
 import { HandlerTimings } from "./handler-stats";
-import { claimTasks, renewLeases, type ClaimedTask, type TaskRef as ClaimRef } from "./lease";
+import { claimTask, claimTasks, renewLeases, type ClaimedTask, type TaskRef as ClaimRef } from "./lease";
 import { runTask } from "./run-task";
 import { Slots } from "./slots";
 import { contextFrom, SpanKind, withSpan } from "./tracing";
@@ -129,7 +129,9 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   }
 
   async function processTask(ref: TaskRef, urgent: boolean): Promise<void> {
-    const task = await claims.submit(ref);
+    // A foothold claims on its own statement: in the batcher it would wait behind the
+    // batches a flooding tenant keeps in flight (58 ms of the quiet tenant's p99 in the bench).
+    const task = urgent ? await claimTask(ctx.sql, ref, id, ctx.leaseMs) : await claims.submit(ref);
     if (!task) return wakeScheduler(ctx, pool); // stale delivery: cancelled, superseded or already done
     if (task.runs === 0 && task.attempt === 1) ctx.metrics.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
     const key = `${task.jobId}.${task.seq}`;
