@@ -24,13 +24,12 @@ const JOB_OPTS = { removeOnComplete: true, removeOnFail: true } as const;
  */
 export async function enqueue(queue: Queue, tasks: (AdmittedTask & { bullPriority?: number })[]): Promise<void> {
   if (tasks.length === 0) return;
-  await queue.addBulk(
-    tasks.map((t) => ({
-      name: "task",
-      data: singleData(t),
-      opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), ...JOB_OPTS, ...(t.bullPriority ? { priority: t.bullPriority } : {}) },
-    })),
-  );
+  await queue.addBulk(tasks.map((t) => singleJob(t, t.bullPriority)));
+}
+
+/** A BullMQ job carrying one task, under the task's own id. */
+function singleJob(t: AdmittedTask, priority: number | undefined) {
+  return { name: "task", data: singleData(t) as DeliveryData, opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), ...JOB_OPTS, ...(priority ? { priority } : {}) } };
 }
 
 /**
@@ -44,9 +43,8 @@ export async function enqueuePlanned(queue: Queue, tasks: (AdmittedTask & Delive
   await queue.addBulk(
     plan.map((group) => {
       const first = group[0]!;
-      const opts = { ...JOB_OPTS, priority: first.bullPriority };
-      if (group.length === 1) return { name: "task", data: singleData(first) as DeliveryData, opts: { ...opts, jobId: bullJobId(first.jobId, first.seq, first.admits) } };
-      return { name: "bundle", data: bundleData(group) as DeliveryData, opts: { ...opts, jobId: bundleJobId(first) } };
+      if (group.length === 1) return singleJob(first, first.bullPriority);
+      return { name: "bundle", data: bundleData(group) as DeliveryData, opts: { ...JOB_OPTS, priority: first.bullPriority, jobId: bundleJobId(first) } };
     }),
   );
   return { jobs: plan.length, bundles: plan.filter((g) => g.length > 1).length };

@@ -8,6 +8,7 @@
  * unpacks.
  */
 import { bullJobId } from "./keys";
+import type { TaskRef } from "./lease";
 
 /**
  * At most this many tasks per bundle. With tasks under SHORT_TASK_MICROS, a full bundle is
@@ -64,12 +65,6 @@ export function planDelivery<T extends Deliverable>(tasks: T[]): T[][] {
     }
   }
   return jobs.sort((a, b) => a.at - b.at).map((j) => j.tasks);
-}
-
-export interface TaskRef {
-  jobId: string;
-  seq: number;
-  admits: number;
 }
 
 /** One task per BullMQ job: what the reconciler and the submit-time foothold enqueue. */

@@ -2,14 +2,14 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { Worker, type Job as BullJob } from "bullmq";
 import { backoffDelay } from "./backoff";
-import { refsOf, type DeliveryData, type TaskRef } from "./bundle";
+import { refsOf, type DeliveryData } from "./bundle";
 import { MicroBatcher } from "./batcher";
 import { commitTasks, type CommitEntry, type CommitOutcome } from "./commit";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { builtinHandlers } from "./handlers";
 import { queueName } from "./keys";
 import { HandlerTimings } from "./handler-stats";
-import { claimTask, claimTasks, renewLeases, type ClaimedTask, type TaskRef as ClaimRef } from "./lease";
+import { claimTask, claimTasks, renewLeases, type ClaimedTask, type TaskRef } from "./lease";
 import { runTask } from "./run-task";
 import { Slots } from "./slots";
 import { contextFrom, SpanKind, withSpan } from "./tracing";
@@ -67,7 +67,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const slots = new Slots(concurrency);
   const timings = new HandlerTimings();
   // Tasks that BullMQ hands over in the same tick are claimed and committed together.
-  const claims = new MicroBatcher<ClaimRef, ClaimedTask | null>((refs) => claimTasks(ctx.sql, refs, id, ctx.leaseMs));
+  const claims = new MicroBatcher<TaskRef, ClaimedTask | null>((refs) => claimTasks(ctx.sql, refs, id, ctx.leaseMs));
   const commits = new MicroBatcher<CommitEntry, CommitOutcome>(async (entries) => {
     const outcomes = await commitTasks(ctx.sql, id, entries);
     // One wake and one progress event per job per batch, not per task: under load a
