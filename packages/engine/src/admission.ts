@@ -120,14 +120,31 @@ const LOCK_SQL = prepared("admission_lock", `SELECT 1 AS locked FROM pg_advisory
 export const ADMISSION_LOCK_TEXT = LOCK_SQL.text;
 
 /**
- * Admission decisions for a pool are serialised by this transaction-scoped lock: the
- * scheduler's round (demand read + admit) and a submit's foothold (job-insert.ts) each hold
- * it, so neither decides from counts the other is about to change, and no tenant passes
- * its maxConcurrent. A cancel holds it too (control.ts), so a round in progress finishes
+ * Admission decisions for a pool are serialised by this transaction-scoped lock: two
+ * scheduler rounds (demand read + admit), say from two schedulers during a leader handover,
+ * never decide from counts the other is about to change, so no tenant passes its
+ * maxConcurrent. Submit-time footholds take lockFoothold instead. A cancel holds it too (control.ts), so a round in progress finishes
  * before the cancel cancels what is in flight, and later rounds see the job cancelled.
  */
 export async function lockAdmission(tx: Sql, pool: string): Promise<void> {
   await tx.query(LOCK_SQL, [pool]);
+}
+
+const FOOTHOLD_LOCK_SQL = prepared("foothold_lock", `SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('fanout.foothold'), hashtext($1 || '/' || $2))`);
+
+/**
+ * A submit's foothold serialises only with the same tenant's footholds in the pool, not
+ * with the pool's rounds: under a flood the pool lock made a quiet tenant's submit wait
+ * out whole admission rounds (bench scenario 4, p99 accepted → added 20 ms). No round can
+ * grant this tenant anything the foothold then doubles: a foothold needs the tenant to have
+ * nothing in flight and nothing pending in the pool, so any round that has not seen the
+ * foothold's commit saw the tenant with nothing ready and granted it nothing. What a round
+ * may miss is the pool bound, by at most one task per idle tenant: the overshoot footholds
+ * are allowed anyway. The insert runs as the next statement, so it sees the commit of a
+ * same-tenant foothold that held the lock before it.
+ */
+export async function lockFoothold(tx: Sql, tenantId: string, pool: string): Promise<void> {
+  await tx.query(FOOTHOLD_LOCK_SQL, [tenantId, pool]);
 }
 
 /**

@@ -10,7 +10,7 @@ import { insertJob, type NewJob } from "./job-insert";
 import type { TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
 import { isRemotePool, remotePool } from "./remote";
-import { lockAdmission } from "./admission";
+import { lockFoothold } from "./admission";
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -80,7 +80,7 @@ function checkLimits(input: CreateJobInput, total: number, quota: TenantQuota, o
 /**
  * Max-queued-items: 422 when the job alone can never fit, 429 when the tenant's backlog
  * leaves no room now. Answers whether the tenant is idle in the pool (a foothold is
- * worth the admission lock).
+ * worth the foothold lock).
  */
 async function checkQueuedItems(ctx: EngineContext, tenantId: string, pool: string, total: number, quota: TenantQuota): Promise<boolean> {
   if (total > quota.maxQueuedItems) {
@@ -150,11 +150,11 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
     reducer: route.reducer,
   };
   const tasks = { slices, items, orderingKeys: taskOrderingKeys(slices, input.orderingKey, items) };
-  // A tenant idle in the pool gets its first task admitted by the insert, under the
-  // pool's admission lock (see admission.ts): no scheduler round between submit and run.
+  // A tenant idle in the pool gets its first task admitted by the insert, under its own
+  // foothold lock (see admission.ts): no scheduler round between submit and run.
   const inserted = idle && !isRemotePool(route.pool)
     ? await ctx.sql.transaction(async (tx) => {
-        await lockAdmission(tx, route.pool);
+        await lockFoothold(tx, tenantId, route.pool);
         return insertJob(tx, row, tasks, ctx.leaseMs * 2);
       })
     : await insertJob(ctx.sql, row, tasks);
