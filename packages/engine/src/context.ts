@@ -25,9 +25,26 @@ export interface EngineContext {
   sql: Sql;
 }
 
-/** Wakes the scheduler (a submit, a finished task). Fire-and-forget: the scheduler also ticks. */
+const pendingWakes = new WeakMap<EngineContext, Set<string>>();
+
+/**
+ * Wakes the scheduler (a submit, a finished task). Fire-and-forget: the scheduler also
+ * ticks. Wakes for a pool raised in one turn of the event loop go out as one publish at
+ * its end (setImmediate): the round that wake starts reads everything committed before
+ * it, so a second publish would only cost both Redis and us a round trip (under a burst
+ * of submits the web process raised one per request).
+ */
 export function wakeScheduler(ctx: EngineContext, pool: string): void {
-  ctx.redis.publish(ctx.channels.wake, pool).catch(() => {});
+  let pools = pendingWakes.get(ctx);
+  if (!pools) {
+    pools = new Set();
+    pendingWakes.set(ctx, pools);
+    setImmediate(() => {
+      pendingWakes.delete(ctx);
+      for (const p of pools!) ctx.redis.publish(ctx.channels.wake, p).catch(() => {});
+    });
+  }
+  pools.add(pool);
 }
 
 export function announceJob(ctx: EngineContext, jobId: string, status: string): void {

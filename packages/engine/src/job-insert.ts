@@ -56,7 +56,7 @@ export const TASK_BATCH = 5000;
 /**
  * The foothold: a tenant with nothing in flight and nothing else ready in the pool gets
  * its new job's first task admitted by the insert itself (the scheduler grants the same
- * foothold, a round later). Only meaningful under the tenant's foothold lock (lockFoothold), which the
+ * foothold, a round later). Only meaningful under the tenant's foothold lock (tryLockFoothold), which the
  * caller holds when it passes a lease ($F); with $F null this is always empty.
  */
 const F = JOB_COLUMNS.length + 9;

@@ -10,7 +10,7 @@ import { insertJob, type NewJob } from "./job-insert";
 import type { TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
 import { isRemotePool, remotePool } from "./remote";
-import { lockFoothold } from "./admission";
+import { tryLockFoothold } from "./admission";
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -154,8 +154,8 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   // foothold lock (see admission.ts): no scheduler round between submit and run.
   const inserted = idle && !isRemotePool(route.pool)
     ? await ctx.sql.transaction(async (tx) => {
-        await lockFoothold(tx, tenantId, route.pool);
-        return insertJob(tx, row, tasks, ctx.leaseMs * 2);
+        const mine = await tryLockFoothold(tx, tenantId, route.pool);
+        return insertJob(tx, row, tasks, mine ? ctx.leaseMs * 2 : null);
       })
     : await insertJob(ctx.sql, row, tasks);
   if (inserted) {
