@@ -95,7 +95,8 @@ export function sourcesHash(): string {
   const walk = (dir: string) => {
     if (!fs.existsSync(dir)) return;
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (["node_modules", ".next", "generated"].includes(e.name)) continue;
+      // dist: the bench itself rebuilds the worker and scheduler bundles, which is not a source change.
+      if (["node_modules", ".next", "generated", "dist"].includes(e.name)) continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (/\.(ts|mjs|prisma|sql)$/.test(e.name)) h.update(p).update(fs.readFileSync(p));
