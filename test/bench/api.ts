@@ -13,6 +13,7 @@ import { Supervisor } from "../../scripts/lib/procs.mjs";
 import { defer, scoped } from "./lib/cleanup";
 import { LOG_DIR, PROFILE_PRELOAD, ROOT, spawnManaged } from "./lib/procs";
 import { trackCpu } from "./lib/cpu";
+import { describeStatements, trackStatements } from "./lib/pg-statements";
 import { redisClient } from "./lib/redis";
 import { fmt } from "./lib/stats";
 import { ge, le, type BenchContext, type Metric, type Scenario } from "./lib/types";
@@ -149,7 +150,7 @@ export const api: Scenario = {
     res.metrics.push(rps, p99, p50, rpsBusy, p99Busy, p50Busy, ...cpuAlone.map(([, m]) => m), ...cpuBusy.map(([, m]) => m));
     res.notes.push(
       `autocannon 8, ${CONNECTIONS} connections, ${seconds} s per run after a warm-up, body ${BODY.length} bytes (noop, 10 inline items), Authorization: Bearer <demo API key>. The app runs as npm start runs it (apps/web/server.ts: /api/v1 straight to the REST handler, the rest through Next; NODE_ENV=production) with 1 scheduler and ${ctx.apiWorkers} worker process(es), on a fresh database. Two passes per run: with the scheduler and workers executing every submitted job meanwhile on the same 2 cores (each 10-item job is admitted, claimed, run, committed and finished while the load runs), and the API tier alone (scheduler and workers SIGSTOPped, as when they run on other machines; jobs are accepted durably and wait). The demo tenant's submit-rate quota is raised to ${SUBMIT_RATE.toLocaleString("en-US")}/s (burst ${SUBMIT_RATE.toLocaleString("en-US")}) and its max queued items to ${MAX_QUEUED.toLocaleString("en-US")} for this scenario; the defaults (50/s) would answer 429. Only 2xx answers count towards requests/s. Baseline: the same load against a trivial Node http server (parse JSON, answer 201) in its own process, measured before each pass's run.`,
-      `CPU per request = utime + stime over the load window ÷ 2xx answers: the web process, the Postgres backends serving the run's database, the scheduler and worker processes, and Redis (INFO cpu, whole shared server).`,
+      `CPU per request = utime + stime over the load window ÷ 2xx answers: the web process, the Postgres backends serving the run's database, the scheduler and worker processes, and Redis (INFO cpu, whole shared server). Per-statement Postgres execution time per request (pg_stat_statements, when the server preloads it) is in each run's details and the console log.`,
     );
     const sys = await bootSystem(ctx, res);
     const base = spawnManaged("http-baseline", "test/bench/http-baseline.ts", { ipc: true });
@@ -166,9 +167,11 @@ export const api: Scenario = {
     const pass = async (i: number, label: string, m: { rps: Metric; p99: Metric; p50: Metric }, cpuOut: typeof cpuAlone) => {
       const before = await sys.jobsCount();
       const b = await scoped(() => load(baseUrl, {}, seconds));
+      const statements = await trackStatements(sys.databaseUrl);
       const cpu = await trackCpu({ web: [sys.webPid], cluster: sys.clusterPids }, { dbUrl: sys.databaseUrl, redis });
       const f = await scoped(() => load(jobsUrl, auth, seconds));
       const perReq = perRequest(await cpu.stop(), f.ok);
+      const pgStatements = describeStatements(await statements.stop(), f.ok, "request");
       const created = (await sys.jobsCount()) - before;
       if (sys.crashed()) throw new Error(sys.crashed());
       m.rps.fanout.push(f.rps);
@@ -181,9 +184,10 @@ export const api: Scenario = {
       m.p50.baseline!.push(b.p50);
       m.p50.ratio!.push(f.p50 / Math.max(b.p50, 0.5));
       for (const [key, row] of cpuOut) row.fanout.push(perReq[key] ?? 0);
-      res.details.push({ run: i, pass: label, fanout: { ...f, jobsCreated: created, cpuMsPerRequest: perReq }, baseline: b });
+      res.details.push({ run: i, pass: label, fanout: { ...f, jobsCreated: created, cpuMsPerRequest: perReq, pgStatements }, baseline: b });
       const cpuText = CPU_ROWS.map(([k]) => `${k} ${fmt(perReq[k] ?? 0, 2)}`).join(", ");
       ctx.log(`run ${i} (${label}): Fanout ${fmt(f.rps, 0)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms (${f.ok} × 2xx, ${f.other} other, ${f.errors} errors; ${created} jobs stored; CPU ms/request: ${cpuText}); trivial server ${fmt(b.rps, 0)} req/s, p99 ${b.p99} ms`);
+      for (const line of pgStatements) ctx.log(`  postgres: ${line}`);
       if (f.other || f.errors) res.notes.push(`Run ${i} (${label}): ${f.other} non-2xx answers (${JSON.stringify(f.statuses)}) and ${f.errors} errors/timeouts.`);
     };
     // The executing passes first: the API-alone passes leave their jobs waiting.

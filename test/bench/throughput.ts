@@ -7,6 +7,7 @@ import { startBaseline } from "./lib/bullmq";
 import { fanoutEnv, rowDelta, rowStats, settledRowStats, startCluster } from "./lib/fanout";
 import { trackCpu } from "./lib/cpu";
 import { printActivity, samplePgActivity } from "./lib/pg-activity";
+import { describeStatements, trackStatements } from "./lib/pg-statements";
 import { commandDelta, commandStats, redisClient } from "./lib/redis";
 import { fmt, sleep } from "./lib/stats";
 import { ge, type BenchContext, type Metric, type Scenario } from "./lib/types";
@@ -37,11 +38,13 @@ async function fanoutRun(ctx: BenchContext, n: number) {
   const before = await rowStats(env.db.url);
   const cmdBefore = await commandStats(env.redis);
   const act = ctx.pgActivity ? samplePgActivity(env.db.url) : undefined;
+  const statements = await trackStatements(env.db.url);
   const cpu = await trackCpu({ workers: cluster.workers.map((w) => w.pid), scheduler: [cluster.scheduler.pid], runner: [process.pid] }, { dbUrl: env.db.url, redis: env.redis });
   const t0 = Date.now();
   const jobId = await env.submit(tenant, { name: "throughput", handler: "noop", input: { range: { from: 0, to: n } }, chunkSize: 1 });
   const job = await env.waitFinished(jobId, 15 * 60_000, 20);
   const cpuS = await cpu.stop();
+  const pgStatements = describeStatements(await statements.stop(), n, "task");
   const pgActivity = await act?.stop();
   if (pgActivity) printActivity(ctx.log, pgActivity);
   const cmd = commandDelta(cmdBefore, await commandStats(env.redis));
@@ -59,6 +62,7 @@ async function fanoutRun(ctx: BenchContext, n: number) {
     redisCalls: cmd.reduce((a, c) => a + c.calls, 0) / n,
     commands: cmd,
     cpuMsPer1k: perK(cpuS, n),
+    pgStatements,
     pgActivity,
   };
 }
@@ -81,6 +85,7 @@ export const throughput: Scenario = {
       `N = ${n.toLocaleString("en-US")} tasks per run. Fanout: one range job with chunkSize 1 (N tasks), 1 scheduler + ${ctx.workers} worker processes × concurrency ${ctx.concurrency}, tenant maxConcurrent 1000; timed from submitJob to the job's finishedAt. Baseline: raw BullMQ 6 addBulk (batches of 5,000) + one Worker process, concurrency ${slots}, no-op processor, removeOnComplete; timed from the first addBulk to the N-th "completed".`,
       "Rows written = pg_stat_user_tables n_tup_ins + n_tup_upd on the run's own database, read after every process that wrote to it exited (so their statistics were flushed); commits = pg_stat_database xact_commit. Redis commands are INFO commandstats deltas of the whole shared server, so other users' traffic inflates them.",
       "CPU per 1,000 tasks = utime + stime (/proc/<pid>/stat) over the timed window: the worker processes (baseline: the BullMQ worker process), the scheduler, the Postgres backends serving the run's database, and Redis (INFO cpu, whole shared server). On a 2-core machine these share the cores, so their sum bounds tasks/s.",
+      "Per-statement Postgres execution time per task (pg_stat_statements deltas on the run's database, when the server preloads it) is in each run's details (pgStatements) and the console log.",
     );
     ctx.shared.bullRate = rate.baseline;
     for (let i = 1; i <= ctx.runs; i++) {
@@ -101,6 +106,7 @@ export const throughput: Scenario = {
       cpu.redis.baseline!.push(b.cpuMsPer1k.redis!);
       res.details.push({ run: i, fanout: f, baseline: b });
       ctx.log(`run ${i}: Fanout ${fmt(f.rate, 0)} tasks/s, BullMQ ${fmt(b.rate, 0)} jobs/s, ratio ${(f.rate / b.rate).toFixed(2)}; ${f.rowsPerTask.toFixed(1)} rows and ${f.commitsPerTask.toFixed(1)} commits per task`);
+      for (const line of f.pgStatements) ctx.log(`  postgres: ${line}`);
     }
   },
 };
