@@ -12,10 +12,10 @@ import { createDatabase, deleteRedisKeys, dropDatabase, ensureServices } from ".
 import { Supervisor } from "../../scripts/lib/procs.mjs";
 import { defer, scoped } from "./lib/cleanup";
 import { LOG_DIR, PROFILE_PRELOAD, ROOT, spawnManaged } from "./lib/procs";
-import { trackCpu } from "./lib/cpu";
+import { cpuMsPer, trackCpu } from "./lib/cpu";
 import { describeStatements, trackStatements } from "./lib/pg-statements";
 import { redisClient } from "./lib/redis";
-import { fmt } from "./lib/stats";
+import { fmt, sleep } from "./lib/stats";
 import { ge, le, type BenchContext, type Metric, type Scenario } from "./lib/types";
 
 const CONNECTIONS = 20;
@@ -120,9 +120,6 @@ export async function bootSystem(ctx: BenchContext, res: { notes: string[] }) {
   return { baseURL, apiKey: creds.apiKey as string, databaseUrl, jobsCount, liveJobs, crashed: () => crashed, webPid: pid("web"), clusterPids: cluster.map(pid), signalCluster };
 }
 
-/** CPU seconds per group → CPU ms per request. */
-const perRequest = (cpu: Record<string, number>, n: number) => Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000) / Math.max(1, n)]));
-
 const CPU_ROWS = [
   ["web", "web process"],
   ["postgres", "Postgres backends"],
@@ -136,15 +133,15 @@ export const api: Scenario = {
   title: "API: POST /api/v1/jobs with 10 items",
   async run(ctx, res) {
     const seconds = ctx.quick ? 5 : 10;
-    const metric = (name: string, decimals: number, target?: Metric["target"]): Metric => ({ name, unit: "", decimals, fanout: [], baseline: [], ratio: [], ...(target ? { target } : {}) });
+    const metric = (name: string, unit: string, decimals: number, target?: Metric["target"]): Metric => ({ name, unit, decimals, fanout: [], baseline: [], ratio: [], ...(target ? { target } : {}) });
     const ALONE = "API tier alone (scheduler and workers paused)";
     const BUSY = "scheduler and workers executing the jobs on the same cores";
-    const rps = metric(`requests/s (2xx), ${ALONE}`, 0, { on: "fanout", ...ge(1500, "≥ 1,500 req/s") });
-    const p99 = { ...metric(`latency p99, ${ALONE}`, 1, { on: "fanout", ...le(50, "≤ 50 ms") }), unit: "ms" };
-    const p50 = { ...metric(`latency p50, ${ALONE}`, 1), unit: "ms" };
-    const rpsBusy = metric(`requests/s (2xx), ${BUSY}`, 0, { on: "fanout", ...ge(1500, "≥ 1,500 req/s") });
-    const p99Busy = { ...metric(`latency p99, ${BUSY}`, 1, { on: "fanout", ...le(50, "≤ 50 ms") }), unit: "ms" };
-    const p50Busy = { ...metric(`latency p50, ${BUSY}`, 1), unit: "ms" };
+    const rps = metric(`requests/s (2xx), ${ALONE}`, "", 0, { on: "fanout", ...ge(1500, "≥ 1,500 req/s") });
+    const p99 = metric(`latency p99, ${ALONE}`, "ms", 1, { on: "fanout", ...le(50, "≤ 50 ms") });
+    const p50 = metric(`latency p50, ${ALONE}`, "ms", 1);
+    const rpsBusy = metric(`requests/s (2xx), ${BUSY}`, "", 0, { on: "fanout", ...ge(1500, "≥ 1,500 req/s") });
+    const p99Busy = metric(`latency p99, ${BUSY}`, "ms", 1, { on: "fanout", ...le(50, "≤ 50 ms") });
+    const p50Busy = metric(`latency p50, ${BUSY}`, "ms", 1);
     const cpuRows = (pass: string) => CPU_ROWS.map(([key, label]) => [key, { name: `CPU per request, ${pass}: ${label} (ms)`, unit: "", decimals: 2, fanout: [] as number[] }] as const);
     const cpuAlone = cpuRows("API alone");
     const cpuBusy = cpuRows("cluster executing");
@@ -171,7 +168,7 @@ export const api: Scenario = {
       const statements = await trackStatements(sys.databaseUrl);
       const cpu = await trackCpu({ web: [sys.webPid], cluster: sys.clusterPids }, { dbUrl: sys.databaseUrl, redis });
       const f = await scoped(() => load(jobsUrl, auth, seconds));
-      const perReq = perRequest(await cpu.stop(), f.ok);
+      const perReq = cpuMsPer(await cpu.stop(), f.ok);
       const pgStatements = describeStatements(await statements.stop(), f.ok, "request");
       const created = (await sys.jobsCount()) - before;
       if (sys.crashed()) throw new Error(sys.crashed());
@@ -203,7 +200,7 @@ export const api: Scenario = {
       sys.signalCluster("SIGCONT");
       for (let waited = 0; (await sys.liveJobs()) > 0; waited += 500) {
         if (waited > 300_000) throw new Error("the cluster did not work off the API-alone backlog within 5 minutes");
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
       }
       sys.signalCluster("SIGSTOP");
       await pass(i, "API alone", { rps, p99, p50 }, cpuAlone);

@@ -5,7 +5,7 @@
 import { scoped } from "./lib/cleanup";
 import { startBaseline } from "./lib/bullmq";
 import { fanoutEnv, rowDelta, rowStats, settledRowStats, startCluster } from "./lib/fanout";
-import { trackCpu } from "./lib/cpu";
+import { cpuMsPer, trackCpu } from "./lib/cpu";
 import { printActivity, samplePgActivity } from "./lib/pg-activity";
 import { describeStatements, trackStatements } from "./lib/pg-statements";
 import { commandDelta, commandStats, redisClient } from "./lib/redis";
@@ -13,7 +13,7 @@ import { fmt, sleep } from "./lib/stats";
 import { ge, type BenchContext, type Metric, type Scenario } from "./lib/types";
 
 /** CPU seconds per group → CPU ms per 1,000 tasks. */
-const perK = (cpu: Record<string, number>, n: number) => Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000 * 1000) / n]));
+const perK = (cpu: Record<string, number>, n: number) => cpuMsPer(cpu, n, 1000);
 
 async function baselineRun(n: number, concurrency: number) {
   const b = await startBaseline(concurrency);

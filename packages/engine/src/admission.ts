@@ -123,8 +123,9 @@ export const ADMISSION_LOCK_TEXT = LOCK_SQL.text;
  * Admission decisions for a pool are serialised by this transaction-scoped lock: two
  * scheduler rounds (demand read + admit), say from two schedulers during a leader handover,
  * never decide from counts the other is about to change, so no tenant passes its
- * maxConcurrent. Submit-time footholds take lockFoothold instead. A cancel holds it too (control.ts), so a round in progress finishes
- * before the cancel cancels what is in flight, and later rounds see the job cancelled.
+ * maxConcurrent. Submit-time footholds take tryLockFoothold instead. A cancel holds it
+ * too (control.ts), so a round in progress finishes before the cancel cancels what is in
+ * flight, and later rounds see the job cancelled.
  */
 export async function lockAdmission(tx: Sql, pool: string): Promise<void> {
   await tx.query(LOCK_SQL, [pool]);

@@ -35,16 +35,17 @@ const pendingWakes = new WeakMap<EngineContext, Set<string>>();
  * of submits the web process raised one per request).
  */
 export function wakeScheduler(ctx: EngineContext, pool: string): void {
-  let pools = pendingWakes.get(ctx);
-  if (!pools) {
-    pools = new Set();
-    pendingWakes.set(ctx, pools);
-    setImmediate(() => {
-      pendingWakes.delete(ctx);
-      for (const p of pools!) ctx.redis.publish(ctx.channels.wake, p).catch(() => {});
-    });
+  const pending = pendingWakes.get(ctx);
+  if (pending) {
+    pending.add(pool);
+    return;
   }
-  pools.add(pool);
+  const pools = new Set([pool]);
+  pendingWakes.set(ctx, pools);
+  setImmediate(() => {
+    pendingWakes.delete(ctx);
+    for (const p of pools) ctx.redis.publish(ctx.channels.wake, p).catch(() => {});
+  });
 }
 
 export function announceJob(ctx: EngineContext, jobId: string, status: string): void {

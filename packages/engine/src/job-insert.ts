@@ -56,8 +56,9 @@ export const TASK_BATCH = 5000;
 /**
  * The foothold: a tenant with nothing in flight and nothing else ready in the pool gets
  * its new job's first task admitted by the insert itself (the scheduler grants the same
- * foothold, a round later). Only meaningful under the tenant's foothold lock (tryLockFoothold), which the
- * caller holds when it passes a lease ($F); with $F null this is always empty.
+ * foothold, a round later). Only meaningful under the tenant's foothold lock
+ * (tryLockFoothold), which the caller holds when it passes a lease ($F); with $F null this
+ * is always empty.
  */
 const F = JOB_COLUMNS.length + 9;
 const FOOTHOLD = `SELECT $${F}::double precision AS lease_ms WHERE $${F}::double precision IS NOT NULL

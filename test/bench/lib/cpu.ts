@@ -78,3 +78,8 @@ export async function trackCpu(groups: CpuGroups, opts: { dbUrl?: string; redis?
     },
   };
 }
+
+/** CPU seconds per group → CPU ms per `per` units of work (a task, 1,000 tasks, a request). */
+export function cpuMsPer(cpu: Record<string, number>, units: number, per = 1): Record<string, number> {
+  return Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000 * per) / Math.max(1, units)]));
+}
