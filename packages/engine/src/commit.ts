@@ -20,13 +20,16 @@ export interface CommitEntry {
   task: ClaimedTask;
   result: TaskRunResult;
   retryDelayMs: number;
+  /** When the worker claimed the task (epoch ms, its clock): a lazy claim records it only now. */
+  startedAt?: number;
 }
 
 export type CommitOutcome = { committed: false } | { committed: true; jobStatus: string };
 
 /**
  * First-writer-wins, for a batch of task runs in one statement. A task row is updated
- * only while it is still running under the attempt its worker claimed and its job is
+ * only while it is still running under the attempt its worker marked, or (lz: a lazy
+ * claim, lease.ts) still queued under the attempt its worker read, and its job is
  * live (a cancelled job records nothing more); results,
  * failures, dead letters and job counters are written in the same statement, so they
  * exist exactly when the fenced update won. Job rows are locked first, in id order
@@ -38,15 +41,16 @@ WITH e AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(
     j uuid, s int, a int, st text, retry int[], delay int, err text, idx int[], outs jsonb,
     fidx int[], ferr text[], ffp text[], didx int[], derr text[], dfp text[],
-    n int, prev_runs int, ok int, nretry int, ndead int, done int)
+    n int, prev_runs int, ok int, nretry int, ndead int, done int, lz int, t0 double precision)
 ), lockj AS (SELECT id FROM jobs WHERE id IN (SELECT j FROM e) ORDER BY id FOR UPDATE),
 fenced AS (
-  UPDATE tasks SET status = e.st::"TaskStatus", runs = tasks.runs + 1, "pendingIdx" = e.retry,
+  UPDATE tasks SET status = e.st::"TaskStatus", attempt = e.a, "workerId" = $2, "startedAt" = COALESCE(tasks."startedAt", to_timestamp(e.t0 / 1000), now()), runs = tasks.runs + 1, "pendingIdx" = e.retry,
     "runAfter" = CASE WHEN e.delay >= 0 THEN now() + make_interval(secs => e.delay::double precision / 1000) ELSE NULL END,
     "leaseUntil" = NULL, "lastError" = e.err, "finishedAt" = CASE WHEN e.st = 'done' THEN now() ELSE NULL END
   FROM e
   WHERE (SELECT count(*) FROM lockj) >= 0
-    AND tasks."jobId" = e.j AND tasks.seq = e.s AND tasks.attempt = e.a AND tasks.status::text = 'running' -- text: see lease.ts
+    AND tasks."jobId" = e.j AND tasks.seq = e.s AND tasks.attempt = e.a - e.lz
+    AND tasks.status::text = CASE WHEN e.lz = 1 THEN 'queued' ELSE 'running' END -- text: see lease.ts
     AND EXISTS (SELECT 1 FROM jobs jj WHERE jj.id = e.j AND jj.status IN ('queued', 'running'))
   RETURNING tasks."jobId", tasks.seq, tasks."tenantId", tasks.runs
 ), fe AS (
@@ -66,7 +70,7 @@ fenced AS (
     SET attempts = EXCLUDED.attempts, error = EXCLUDED.error, fingerprint = EXCLUDED.fingerprint, "createdAt" = now(), "discardedAt" = NULL
 ), agg AS (
   SELECT j, sum(ok)::int AS ok, sum(nretry - CASE WHEN prev_runs > 0 THEN n ELSE 0 END)::int AS dfailed,
-         sum(ndead)::int AS ndead, sum(done)::int AS done
+         sum(ndead)::int AS ndead, sum(done)::int AS done, min(t0) AS t0
   FROM fe GROUP BY j
 ), job AS (
   UPDATE jobs SET
@@ -74,7 +78,9 @@ fenced AS (
     "itemsDead" = "itemsDead" + agg.ndead, "tasksDone" = "tasksDone" + agg.done,
     status = CASE WHEN status IN ('queued', 'running') AND "tasksDone" + agg.done >= "taskCount"
                   THEN (CASE WHEN "itemsDead" + agg.ndead > 0 THEN 'failed' ELSE 'succeeded' END)::"JobStatus"
+                  WHEN status = 'queued' THEN 'running'::"JobStatus" -- its first commit: no mark started it (lease.ts)
                   ELSE status END,
+    "startedAt" = COALESCE("startedAt", to_timestamp(agg.t0 / 1000), now()),
     "finishedAt" = CASE WHEN status IN ('queued', 'running') AND "tasksDone" + agg.done >= "taskCount" THEN now() ELSE "finishedAt" END
   FROM agg WHERE jobs.id = agg.j
   RETURNING jobs.id, jobs.status, jobs."tenantId", jobs."callbackUrl"
@@ -88,7 +94,7 @@ SELECT fe.j AS "jobId", fe.s AS seq, job.status FROM fe JOIN job ON job.id = fe.
 
 const cut = (s: string) => s.slice(0, 2000);
 
-function toRecord({ task, result, retryDelayMs }: CommitEntry) {
+function toRecord({ task, result, retryDelayMs, startedAt }: CommitEntry) {
   const done = result.retry.length === 0;
   const failures = [...result.retry, ...result.dead].sort((a, b) => a.index - b.index);
   // A first run where every item succeeded stores its outputs densely: no index list.
@@ -115,6 +121,8 @@ function toRecord({ task, result, retryDelayMs }: CommitEntry) {
     nretry: result.retry.length,
     ndead: result.dead.length,
     done: done ? 1 : 0,
+    lz: task.lazy ? 1 : 0,
+    t0: startedAt ?? null,
   };
 }
 

@@ -1,22 +1,38 @@
 import { prepared, type Sql } from "./sql";
 
 /**
- * Claiming is the lease: status → running, attempt + 1 (the fencing token), leaseUntil
- * pushed forward. Only task rows are locked (in key order): a claim never waits on the
- * job row. A BullMQ re-delivery after a crash may reclaim a running task; the old
- * holder's attempt no longer matches, so its commit is rejected.
+ * Claiming is a fenced read; the lease is taken lazily. A worker reads the task (still
+ * queued under the admission its delivery names) and starts it at once; only a task that
+ * is still running after MARK_AFTER_MS (worker.ts) is marked: status → running, attempt + 1
+ * (the fencing token), leaseUntil pushed forward. A short task skips the mark and its
+ * commit does both at once, fenced on the attempt it read (commit.ts): one task-row write
+ * fewer per task, and the claim no longer moves index entries. Until marked, a task is
+ * covered like any queued task: BullMQ re-delivers its job if the worker stalls, and the
+ * reconciler finds that job in Redis.
+ *
+ * Two readers of the same queued task (a stall re-delivery) may both run it; the first
+ * commit or mark wins and the other is refused. A re-delivery that finds the task already
+ * running (its holder was marked, then stalled or crashed) takes it over eagerly, so a
+ * stale holder's commit is refused as before.
  *
  * Task statuses are compared as text in the statements that look tasks up by key
  * (here, commit.ts): as an enum comparison the planner matched the partial per-status
  * indexes and scanned every in-flight task of the job per key instead of one primary-key
  * probe (27-50 ms a claim at 20,000 tasks).
  */
-const CLAIM_SQL = prepared("claim", `
-WITH refs AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[]) AS r(j, s, a)),
-t AS (
-  SELECT t."jobId", t.seq, j.status AS "jobStatus", j.handler, j."inputKind", j."rangeFrom", j."timeoutMs",
-         j."maxAttempts", j."backoffBaseMs", j."backoffMaxMs", j.traceparent
-  FROM tasks t JOIN refs r ON t."jobId" = r.j AND t.seq = r.s AND t.admits = r.a
+const READ_SQL = prepared("claim_read", `
+SELECT t."jobId", t.seq, t.status::text AS status, t.attempt, t.items, t."firstIndex", t."itemCount", t."pendingIdx",
+  t.runs, t."tenantId", t."createdAt", j.status AS "jobStatus", j.handler, j."inputKind", j."rangeFrom", j."timeoutMs",
+  j."maxAttempts", j."backoffBaseMs", j."backoffMaxMs", j.traceparent
+FROM tasks t JOIN unnest($1::uuid[], $2::int[], $3::int[]) AS r(j, s, a) ON t."jobId" = r.j AND t.seq = r.s AND t.admits = r.a
+JOIN jobs j ON j.id = t."jobId"
+WHERE t.status::text IN ('queued', 'running') AND j.status IN ('queued', 'running')`);
+
+/** Marks tasks running under the attempt each was read at. Only task rows are locked (in key order). */
+const MARK_SQL = prepared("claim_mark", `
+WITH t AS (
+  SELECT t."jobId", t.seq, r.since FROM tasks t
+  JOIN unnest($1::uuid[], $2::int[], $3::int[], $6::float8[]) AS r(j, s, a, since) ON t."jobId" = r.j AND t.seq = r.s AND t.attempt = r.a
   JOIN jobs j ON j.id = t."jobId"
   WHERE t.status::text IN ('queued', 'running') AND j.status IN ('queued', 'running')
   ORDER BY t."jobId", t.seq
@@ -24,11 +40,9 @@ t AS (
 )
 UPDATE tasks SET status = 'running', attempt = tasks.attempt + 1, "workerId" = $4,
   "leaseUntil" = now() + make_interval(secs => $5::double precision / 1000),
-  "startedAt" = COALESCE(tasks."startedAt", now())
+  "startedAt" = COALESCE(tasks."startedAt", to_timestamp(t.since / 1000), now())
 FROM t WHERE tasks."jobId" = t."jobId" AND tasks.seq = t.seq
-RETURNING tasks."jobId", tasks.seq, tasks.attempt, tasks.items, tasks."firstIndex", tasks."itemCount", tasks."pendingIdx",
-  tasks.runs, tasks."tenantId", tasks."createdAt", t."jobStatus", t.handler, t."inputKind", t."rangeFrom", t."timeoutMs",
-  t."maxAttempts", t."backoffBaseMs", t."backoffMaxMs", t.traceparent`);
+RETURNING tasks."jobId", tasks.seq`);
 
 const JOB_START_SQL = prepared("job_start", `UPDATE jobs SET status = 'running', "startedAt" = COALESCE("startedAt", now())
   WHERE id IN (SELECT id FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'queued' ORDER BY id FOR UPDATE)`);
@@ -58,7 +72,10 @@ export interface TaskRef {
 export interface ClaimedTask {
   jobId: string;
   seq: number;
+  /** This run's attempt (the fencing token once marked). */
   attempt: number;
+  /** Read, not yet marked: the row still says queued at attempt − 1 (see above). */
+  lazy: boolean;
   items: unknown[] | null;
   firstIndex: number;
   itemCount: number;
@@ -81,30 +98,50 @@ export interface ClaimedTask {
   traceparent?: string | null;
 }
 
-/** Claims many tasks in one statement; answers per ref (null: stale, cancelled or done). */
+type ReadRow = Omit<ClaimedTask, "n" | "lazy"> & { status: string };
+
+const keyOf = (t: { jobId: string; seq: number }) => `${t.jobId}.${t.seq}`;
+
+/**
+ * Claims many tasks with one read; answers per ref (null: stale, cancelled or done).
+ * Queued tasks come back lazy; one already running (a re-delivery) is marked at once.
+ * The job is marked running by its first mark or commit, not here: a small job's claim
+ * is then one read, with nothing written before its handler starts.
+ */
 export async function claimTasks(sql: Sql, refs: TaskRef[], workerId: string, leaseMs: number): Promise<(ClaimedTask | null)[]> {
-  const rows = await sql.query<Omit<ClaimedTask, "n">>(
-    CLAIM_SQL, [refs.map((r) => r.jobId),
-    refs.map((r) => r.seq),
-    refs.map((r) => r.admits),
-    workerId,
-    leaseMs]);
-  const byKey = new Map(rows.map((r) => [`${r.jobId}.${r.seq}`, r]));
-  const started = rows.filter((r) => r.jobStatus === "queued").map((r) => r.jobId);
-  // Separate statement on purpose: holding task locks while waiting for a job row lock
-  // would invert the jobs-before-tasks lock order that commits and cancels follow.
-  if (started.length > 0) {
-    await sql.exec(JOB_START_SQL, [[...new Set(started)]]);
-  }
-  return refs.map((r) => {
-    const row = byKey.get(`${r.jobId}.${r.seq}`);
-    if (!row) return null;
-    return { ...row, n: row.pendingIdx.length > 0 ? row.pendingIdx.length : row.itemCount };
-  });
+  const rows = await sql.query<ReadRow>(READ_SQL, [refs.map((r) => r.jobId), refs.map((r) => r.seq), refs.map((r) => r.admits)]);
+  const tasks = rows.map(({ status, ...row }): ClaimedTask => ({
+    ...row,
+    attempt: row.attempt + 1,
+    lazy: status === "queued",
+    n: row.pendingIdx.length > 0 ? row.pendingIdx.length : row.itemCount,
+  }));
+  const takeover = tasks.filter((t) => !t.lazy);
+  const won = takeover.length > 0 ? await markTasks(sql, takeover, workerId, leaseMs) : new Set<string>();
+  const byKey = new Map(tasks.filter((t) => t.lazy || won.has(keyOf(t))).map((t) => [keyOf(t), t]));
+  return refs.map((r) => byKey.get(keyOf(r)) ?? null);
 }
 
 export async function claimTask(sql: Sql, ref: TaskRef, workerId: string, leaseMs: number): Promise<ClaimedTask | null> {
   return (await claimTasks(sql, [ref], workerId, leaseMs))[0] ?? null;
+}
+
+/**
+ * Takes the lease of claimed tasks, each fenced on the attempt it was read at; answers the
+ * keys (`jobId.seq`) won; a task lost here was taken or finished by someone else.
+ * `claimedAt` (epoch ms, per task) becomes a first run's startedAt.
+ */
+export async function markTasks(sql: Sql, tasks: Pick<ClaimedTask, "jobId" | "seq" | "attempt">[], workerId: string, leaseMs: number, claimedAt?: number[]): Promise<Set<string>> {
+  const rows = await sql.query<{ jobId: string; seq: number }>(MARK_SQL, [tasks.map((t) => t.jobId),
+    tasks.map((t) => t.seq),
+    tasks.map((t) => t.attempt - 1),
+    workerId,
+    leaseMs,
+    claimedAt ?? tasks.map(() => null)]);
+  // Separate statement on purpose: holding task locks while waiting for a job row lock
+  // would invert the jobs-before-tasks lock order that commits and cancels follow.
+  if (rows.length > 0) await sql.exec(JOB_START_SQL, [[...new Set(rows.map((r) => r.jobId))]]);
+  return new Set(rows.map(keyOf));
 }
 
 /** Extends the leases of every task this worker still holds, in one statement. */

@@ -60,7 +60,7 @@ export interface LeaseRequest {
   signal?: AbortSignal;
 }
 
-type Row = Omit<ClaimedTask, "n"> & { leaseUntil: Date };
+type Row = Omit<ClaimedTask, "n" | "lazy"> & { leaseUntil: Date };
 
 export function createRemoteWorkers(ctx: EngineContext) {
   // One subscriber per engine for every long-polling request, not one per request.
@@ -161,6 +161,7 @@ export function createRemoteWorkers(ctx: EngineContext) {
         jobId: task.jobId,
         seq: task.seq,
         attempt: ref.attempt,
+        lazy: false,
         items: null,
         firstIndex: task.firstIndex,
         itemCount: task.itemCount,

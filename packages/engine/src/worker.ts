@@ -9,7 +9,8 @@ import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { builtinHandlers } from "./handlers";
 import { queueName } from "./keys";
 import { HandlerTimings } from "./handler-stats";
-import { claimTask, claimTasks, renewLeases, type ClaimedTask, type TaskRef } from "./lease";
+import { claimTask, claimTasks, markTasks, renewLeases, type ClaimedTask, type TaskRef } from "./lease";
+import { LeaseMarker, type Markable } from "./lease-marker";
 import { runTask } from "./run-task";
 import { Slots } from "./slots";
 import { contextFrom, SpanKind, withSpan } from "./tracing";
@@ -34,13 +35,6 @@ export interface WorkerHandle {
   kill(): Promise<void>;
 }
 
-interface Held {
-  jobId: string;
-  seq: number;
-  attempt: number;
-  ctl: AbortController;
-}
-
 const spanAttributes = (t: ClaimedTask, workerId: string) => ({
   "fanout.job_id": t.jobId,
   "fanout.task_seq": t.seq,
@@ -61,7 +55,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const pool = opts.pool ?? "default";
   const concurrency = opts.concurrency ?? 8;
   const log = ctx.logger.child?.({ workerId: id, pool }) ?? ctx.logger;
-  const held = new Map<string, Held>();
+  const held = new Map<string, Markable>();
   // The concurrency promise: never more than `concurrency` handlers at once, however many
   // tasks the BullMQ jobs this worker holds carry (a bundle is one job, many tasks).
   const slots = new Slots(concurrency);
@@ -78,6 +72,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     wakeScheduler(ctx, pool);
     return outcomes;
   });
+  const marker = new LeaseMarker((tasks, claimedAt) => markTasks(ctx.sql, tasks, id, ctx.leaseMs, claimedAt), () => held.values(), (err) => log.warn({ err }, "lease mark failed"));
   const subscriber = ctx.redis.duplicate();
   subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
@@ -131,12 +126,13 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   async function processTask(ref: TaskRef, urgent: boolean): Promise<void> {
     // A foothold claims on its own statement: in the batcher it would wait behind the
     // batches a flooding tenant keeps in flight (58 ms of the quiet tenant's p99 in the bench).
+    const claimedAt = Date.now();
     const task = urgent ? await claimTask(ctx.sql, ref, id, ctx.leaseMs) : await claims.submit(ref);
     if (!task) return wakeScheduler(ctx, pool); // stale delivery: cancelled, superseded or already done
     if (task.runs === 0 && task.attempt === 1) ctx.metrics.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
     const key = `${task.jobId}.${task.seq}`;
-    const entry: Held = { jobId: task.jobId, seq: task.seq, attempt: task.attempt, ctl: new AbortController() };
-    // Held (so heartbeats renew its lease and a cancel aborts it) while it waits for a slot.
+    const entry: Markable = { task, since: claimedAt, ctl: new AbortController(), committing: false };
+    // Held (so it gets marked, heartbeats renew its lease and a cancel aborts it) while it waits for a slot.
     held.set(key, entry);
     try {
       await slots.acquire(urgent);
@@ -157,16 +153,19 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     }
   }
 
-  async function runAndCommit(task: ClaimedTask, entry: Held, span: Span): Promise<void> {
+  async function runAndCommit(task: ClaimedTask, entry: Markable, span: Span): Promise<void> {
     const m = ctx.metrics;
     const handler = builtinHandlers[task.handler] ?? missingHandler(task.handler);
     const result = await runTask(task, handler, { signal: entry.ctl.signal });
+    entry.committing = true;
+    await entry.marking;
+    if (entry.ctl.signal.aborted) throw entry.ctl.signal.reason;
     const elapsed = result.handlerMs;
     // Published within a second of changing, not only on heartbeats: admission bundles by it.
     if (timings.record(task.handler, task.n, elapsed)) timings.flush(ctx).catch((err) => log.debug({ err }, "handler timings flush failed"));
     m.taskRun.observe({ pool, handler: task.handler }, elapsed / 1000);
     const delay = backoffDelay(task.runs + 1, { baseMs: task.backoffBaseMs, maxMs: task.backoffMaxMs });
-    const outcome = await commits.submit({ task, result, retryDelayMs: delay });
+    const outcome = await commits.submit({ task, result, retryDelayMs: delay, startedAt: entry.since });
     span.setAttributes({ "fanout.items.succeeded": result.indexes.length, "fanout.items.retry": result.retry.length, "fanout.items.dead": result.dead.length, "fanout.committed": outcome.committed });
     if (!outcome.committed) {
       m.commitsRejected.inc({ pool });
@@ -182,7 +181,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   }
 
   async function heartbeat(): Promise<void> {
-    const tasks = [...held.values()];
+    const tasks = [...held.values()].filter((h) => !h.task.lazy).map((h) => h.task);
     // Running = holding a slot; claimed tasks of a bundle waiting for one are not counted.
     ctx.metrics.workerRunning.set({ worker: id, pool }, slots.inUse);
     await renewLeases(ctx.sql, tasks, ctx.leaseMs);
@@ -199,11 +198,12 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     async start() {
       await subscriber.subscribe(ctx.channels.cancel);
       subscriber.on("message", (_channel, jobId: string) => {
-        for (const h of held.values()) if (h.jobId === jobId) h.ctl.abort(new Error("job cancelled"));
+        for (const h of held.values()) if (h.task.jobId === jobId) h.ctl.abort(new Error("job cancelled"));
       });
       ctx.metrics.workerConcurrency.set({ worker: id, pool }, concurrency);
       await heartbeat();
       beat = setInterval(() => heartbeat().catch((err) => log.error({ err }, "heartbeat failed")), Math.max(200, ctx.leaseMs / 3));
+      marker.start();
       worker = new Worker<DeliveryData>(queueName(pool), processJob, {
         connection,
         prefix: ctx.prefix,
@@ -223,6 +223,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     },
     async close() {
       clearInterval(beat);
+      marker.stop();
       await worker?.close();
       await connection.quit().catch(() => {});
       await subscriber.quit().catch(() => {});
@@ -231,6 +232,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     },
     async kill() {
       clearInterval(beat);
+      marker.stop();
       await worker?.close(true);
       connection.disconnect();
       subscriber.disconnect();
