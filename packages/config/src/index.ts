@@ -33,8 +33,8 @@ export interface FanoutConfig {
   schedulerId?: string;
   /**
    * SCHEDULER_INFLIGHT_PER_SLOT: tasks a pool may have admitted (queued or running) per
-   * worker slot. 2 keeps a newcomer's tasks close behind at most one waiting task per slot;
-   * pools of very short tasks run faster deeper (bench scenario 1: +13% at 4).
+   * worker slot, up to 1.5× for pools of short tasks (engine admission-depth.ts). 2 keeps a
+   * newcomer's next task behind about one waiting task per slot.
    */
   inflightPerSlot: number;
   /** FANOUT_SECRET_KEY: encrypts per-tenant webhook signing secrets at rest (AES-256-GCM). */

@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import type { EngineContext } from "./context";
 import { allocateSlots, type TenantDemand } from "./fair-share";
-import { bundleData, bundleJobId, planDelivery, singleData, type Deliverable, type DeliveryData } from "./bundle";
+import { bundleData, bundleJobId, isShort, planDelivery, singleData, type Deliverable, type DeliveryData } from "./bundle";
 import { observedItemMicros } from "./handler-stats";
 import { bullJobId } from "./keys";
 import { ORDERING_CLEAR } from "./ordering";
@@ -162,7 +162,13 @@ export async function tryLockFoothold(tx: Sql, tenantId: string, pool: string): 
  * may still queue a task of the cancelled job: claims refuse it (they require a live
  * job) and the reconciler's sweep cancels it, so it never runs.
  */
-export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, capacity: number, opts: { promoteRetries?: boolean } = {}): Promise<number> {
+export interface AdmitOutcome {
+  admitted: number;
+  /** Of those, short enough to bundle (bundle.ts `isShort`). */
+  short: number;
+}
+
+export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, capacity: number, opts: { promoteRetries?: boolean } = {}): Promise<AdmitOutcome> {
   // Due retries are promoted on the scheduler's tick, not on every wake-up: they already
   // wait out a backoff, and the hot path (a submit, a finished task) saves a statement.
   if (opts.promoteRetries) await promoteDueRetries(ctx, pool);
@@ -175,7 +181,8 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     const admitted = await tx.query<AdmittedTask & { tenantId: string; itemCount: number; handler: string }>(ADMIT_SQL, [pool, [...grants.keys()], [...grants.values()], ctx.leaseMs * 2]);
     return { demand, admitted };
   });
-  if (admitted.length === 0) return 0;
+  if (admitted.length === 0) return { admitted: 0, short: 0 };
+  let short = 0;
   // Remote pools are leased over HTTP straight from Postgres; wake their long-polls.
   if (isRemotePool(pool)) {
     if (admitted.length > 0) await ctx.redis.publish(ctx.channels.pool(pool), String(admitted.length));
@@ -191,6 +198,7 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     // Short tasks granted to one tenant share a BullMQ job (bundle.ts); footholds never do.
     const idle = new Set(demand.filter((d) => d.inflight === 0).map((d) => d.tenantId));
     const micros = await taskMicros(ctx, admitted);
+    short = micros.filter(isShort).length;
     const { jobs, bundles } = await enqueuePlanned(queue, admitted.map((t, i) => ({
       jobId: t.jobId, seq: t.seq, admits: t.admits, tenantId: t.tenantId,
       bullPriority: idle.delete(t.tenantId) ? 1 : 2,
@@ -200,5 +208,5 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     if (bundles > 0) ctx.metrics.bullJobsAdded.inc({ pool, kind: "bundle" }, bundles);
   }
   ctx.metrics.admissions.inc({ pool }, admitted.length);
-  return admitted.length;
+  return { admitted: admitted.length, short };
 }

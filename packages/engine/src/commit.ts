@@ -126,11 +126,19 @@ function toRecord({ task, result, retryDelayMs, startedAt }: CommitEntry) {
   };
 }
 
+/**
+ * A batch can hold one task twice (two deliveries of it reached this worker: a bundle and
+ * the single re-added by the reconciler). Only the first is sent: the fence cannot tell
+ * two runs under the same attempt apart, and both would insert the same result row.
+ */
 export async function commitTasks(sql: Sql, workerId: string, entries: CommitEntry[]): Promise<CommitOutcome[]> {
-  const rows = await sql.query<{ jobId: string; seq: number; status: string }>(COMMIT_SQL, [JSON.stringify(entries.map(toRecord)), workerId]);
+  const firsts = new Map<string, CommitEntry>();
+  for (const e of entries) if (!firsts.has(`${e.task.jobId}.${e.task.seq}`)) firsts.set(`${e.task.jobId}.${e.task.seq}`, e);
+  const rows = await sql.query<{ jobId: string; seq: number; status: string }>(COMMIT_SQL, [JSON.stringify([...firsts.values()].map(toRecord)), workerId]);
   const won = new Map(rows.map((r) => [`${r.jobId}.${r.seq}`, r.status]));
-  return entries.map(({ task }) => {
-    const status = won.get(`${task.jobId}.${task.seq}`);
+  return entries.map((entry) => {
+    const key = `${entry.task.jobId}.${entry.task.seq}`;
+    const status = firsts.get(key) === entry ? won.get(key) : undefined;
     return status === undefined ? { committed: false } : { committed: true, jobStatus: status };
   });
 }

@@ -119,7 +119,12 @@ export async function claimTasks(sql: Sql, refs: TaskRef[], workerId: string, le
   const takeover = tasks.filter((t) => !t.lazy);
   const won = takeover.length > 0 ? await markTasks(sql, takeover, workerId, leaseMs) : new Set<string>();
   const byKey = new Map(tasks.filter((t) => t.lazy || won.has(keyOf(t))).map((t) => [keyOf(t), t]));
-  return refs.map((r) => byKey.get(keyOf(r)) ?? null);
+  // One task delivered twice in a batch (a bundle and a re-added single) runs once.
+  return refs.map((r) => {
+    const t = byKey.get(keyOf(r));
+    byKey.delete(keyOf(r));
+    return t ?? null;
+  });
 }
 
 export async function claimTask(sql: Sql, ref: TaskRef, workerId: string, leaseMs: number): Promise<ClaimedTask | null> {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { admitPool } from "./admission";
+import { AdmissionDepth } from "./admission-depth";
 import type { EngineContext } from "./context";
 import { LeaderLease } from "./leader";
 import { reconcile } from "./reconciler";
@@ -11,7 +12,7 @@ export interface SchedulerOptions {
   tickMs?: number;
   reconcileMs?: number;
   leaderTtlMs?: number;
-  /** In-flight tasks allowed per worker slot: >1 keeps workers fed between rounds. */
+  /** In-flight tasks allowed per worker slot: >1 keeps workers fed between rounds (doubled for short tasks, admission-depth.ts). */
   inflightPerSlot?: number;
 }
 
@@ -31,18 +32,19 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
   const subscriber = ctx.redis.duplicate();
   subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const timers: NodeJS.Timeout[] = [];
-  let capacity = new Map<string, number>();
+  let slots = new Map<string, number>();
+  const depth = new AdmissionDepth(opts.inflightPerSlot ?? 2);
   let running = false;
   /** What asked for another round while one was running (null: nothing did). */
   let again: Trigger | null = null;
   let closed = false;
 
-  /** Pool capacity = live workers' slots × inflightPerSlot. No live worker, no admission. */
+  /** Live workers' slots per pool; capacity is a depth per slot of them. No live worker, no admission. */
   async function refreshCapacity(): Promise<void> {
     const rows = await ctx.sql.query<{ pool: string; slots: number }>(
       `SELECT pool, sum(concurrency)::int AS slots FROM worker_heartbeats
        WHERE "lastSeenAt" > now() - make_interval(secs => $1::double precision / 1000) GROUP BY pool`, [ctx.leaseMs * 2]);
-    capacity = new Map(rows.map((r) => [r.pool, Math.ceil(r.slots * (opts.inflightPerSlot ?? 2))]));
+    slots = new Map(rows.map((r) => [r.pool, r.slots]));
   }
 
   let promoteRetries = true;
@@ -50,7 +52,11 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
     const promote = promoteRetries;
     promoteRetries = false;
     let admitted = 0;
-    for (const [pool, cap] of capacity) admitted += await admitPool(ctx, getQueue(pool), pool, cap, { promoteRetries: promote });
+    for (const [pool, n] of slots) {
+      const out = await admitPool(ctx, getQueue(pool), pool, depth.capacity(pool, n), { promoteRetries: promote });
+      depth.observe(pool, out.admitted, out.short);
+      admitted += out.admitted;
+    }
     ctx.metrics.admissionRounds.inc({ trigger, outcome: admitted > 0 ? "admitted" : "empty" });
   }
 

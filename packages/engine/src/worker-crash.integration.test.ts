@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createHarness, isFinished, recordedIndexes, REDIS_URL, waitFor, type Harness } from "./testing/harness";
-import { claimTask, markTasks } from "./lease";
-import { commitTask } from "./commit";
+import { claimTask, claimTasks, markTasks } from "./lease";
+import { commitTask, commitTasks } from "./commit";
 
 const LEASE_MS = 1500;
 let h: Harness;
@@ -39,7 +39,9 @@ it("SIGKILL of one of two workers mid-job loses nothing and records each item on
   // 100,000 items of 1 ms: ~100 tasks of ~1 s, so the victim surely holds tasks when killed.
   const { job } = await h.engine.submitJob(tenant, { handler: "sleep", input: { items: Array(100_000).fill(1) }, chunkSize: 1000 });
   await waitFor(() => h.engine.getJob(tenant, job.id), (j) => j.progress.succeeded >= 20_000, 120_000);
-  const held = await h.db.prisma.task.count({ where: { jobId: job.id, status: "running", workerId: "victim" } });
+  // Its leases are taken lazily (a task is marked running 100 ms into its run): wait until
+  // the victim holds marked tasks, so the kill strands leases the reconciler must recover.
+  const held = await waitFor(() => h.db.prisma.task.count({ where: { jobId: job.id, status: "running", workerId: "victim" } }), (n) => n > 0, 30_000, 20);
   victim.kill("SIGKILL");
   expect(held).toBeGreaterThan(0);
 
@@ -91,4 +93,17 @@ it("lets the first of two lazy claims commit and refuses the other's commit and 
   const task = await h.db.prisma.task.findFirstOrThrow({ where: { jobId: job.id } });
   expect(task).toMatchObject({ status: "done", attempt: 1, workerId: "w2" });
   expect(task.startedAt).not.toBeNull();
+});
+
+it("commits a task delivered twice into one batch once, and refuses the copy", async () => {
+  const { job } = await h.engine.submitJob(tenant, { handler: "echo", input: { items: ["a"] }, pool: "fencing-test" });
+  await h.db.prisma.task.updateMany({ where: { jobId: job.id }, data: { status: "queued", admits: 1 } });
+  const [a, b] = await claimTasks(h.sql, [{ jobId: job.id, seq: 0, admits: 1 }, { jobId: job.id, seq: 0, admits: 1 }], "w1", LEASE_MS);
+  expect(a).toMatchObject({ lazy: true, attempt: 1 });
+  expect(b).toBeNull();
+  const result = { indexes: [0], outputs: ["one"], retry: [], dead: [] };
+  const outcomes = await commitTasks(h.sql, "w1", [{ task: a!, result, retryDelayMs: 0 }, { task: { ...a! }, result: { ...result, outputs: ["two"] }, retryDelayMs: 0 }]);
+  expect(outcomes).toEqual([{ committed: true, jobStatus: "succeeded" }, { committed: false }]);
+  const results = await h.engine.getResults(tenant, job.id, { limit: 10 });
+  expect(results.data).toEqual([{ index: 0, status: "succeeded", output: "one" }]);
 });
