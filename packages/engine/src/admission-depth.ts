@@ -10,12 +10,13 @@
  * The depth follows a moving share of short tasks among those admitted, so a pool of
  * long tasks keeps the plain depth and a mixed pool sits in between.
  */
-const SHORT_EXTRA = 0.5;
+/** Extra depth for an all-short pool, as a fraction of the plain depth. */
+export const SHORT_EXTRA = 0.5;
 
 export class AdmissionDepth {
   private readonly shortShare = new Map<string, number>();
 
-  constructor(private readonly perSlot = 2) {}
+  constructor(private readonly perSlot = 2, private readonly shortExtra = SHORT_EXTRA) {}
 
   /** One admission round's outcome for a pool. */
   observe(pool: string, admitted: number, short: number): void {
@@ -26,6 +27,6 @@ export class AdmissionDepth {
 
   /** Tasks the pool may have in flight with `slots` live worker slots. */
   capacity(pool: string, slots: number): number {
-    return Math.round(slots * this.perSlot * (1 + SHORT_EXTRA * (this.shortShare.get(pool) ?? 0)));
+    return Math.round(slots * this.perSlot * (1 + this.shortExtra * (this.shortShare.get(pool) ?? 0)));
   }
 }

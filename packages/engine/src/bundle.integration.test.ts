@@ -63,7 +63,7 @@ beforeAll(async () => {
   jobA = (await h.engine.submitJob(tenantA, { handler: "probe", input: { range: { from: 0, to: 300 } }, chunkSize: 1, pool: POOL })).job.id;
   jobB = (await h.engine.submitJob(tenantB, { handler: "probe", input: { range: { from: 0, to: 60 } }, chunkSize: 1, pool: POOL })).job.id;
   await phantom(5); // looks alive to admission, takes nothing: capacity 5 × 8 = 40 stays queued
-  scheduler = h.engine.createScheduler({ inflightPerSlot: 8 });
+  scheduler = h.engine.createScheduler({ inflightPerSlot: 8, shortTaskExtraDepth: 0 });
   await scheduler.start();
 });
 
@@ -170,14 +170,16 @@ describe("task bundling", () => {
         child.once("exit", (code) => reject(new Error(`worker ${id} exited early (${code})`)));
       });
     };
-    // 20 ms items that admission believes take 0.1 ms, so its first rounds bundle them (the
+    // 150 ms items that admission believes take 0.1 ms, so its first rounds bundle them (the
     // workers' real means reach it within a second or two; the victim dies well before),
-    // and the victim is sure to be mid-handler, not mid-commit, when it dies.
+    // and the victim is sure to be mid-handler, not mid-commit, when it dies. Longer than
+    // the 100 ms after which a run takes its lease (lease-marker.ts), so the victim holds
+    // marked leases for the reconciler and claim fencing to take over.
     await observe("sleep", 100);
     const [victim] = await Promise.all([spawnWorker("victim"), spawnWorker("survivor")]);
     const tenant = await h.newTenant();
-    const n = 800;
-    const { job } = await h.engine.submitJob(tenant, { handler: "sleep", input: { items: Array(n).fill(20) }, chunkSize: 1 });
+    const n = 240;
+    const { job } = await h.engine.submitJob(tenant, { handler: "sleep", input: { items: Array(n).fill(150) }, chunkSize: 1 });
     await waitFor(() => h.db.prisma.task.count({ where: { jobId: job.id, status: "running", workerId: "victim" } }), (held) => held >= 8, 30_000, 5);
     victim.kill("SIGKILL");
 

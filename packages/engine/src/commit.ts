@@ -50,7 +50,8 @@ fenced AS (
   FROM e
   WHERE (SELECT count(*) FROM lockj) >= 0
     AND tasks."jobId" = e.j AND tasks.seq = e.s AND tasks.attempt = e.a - e.lz
-    AND tasks.status::text = CASE WHEN e.lz = 1 THEN 'queued' ELSE 'running' END -- text: see lease.ts
+    -- text: see lease.ts. A lazy run's task may have been paused back to pending: it finishes.
+    AND (CASE WHEN e.lz = 1 THEN tasks.status::text IN ('queued', 'pending') ELSE tasks.status::text = 'running' END)
     AND EXISTS (SELECT 1 FROM jobs jj WHERE jj.id = e.j AND jj.status IN ('queued', 'running'))
   RETURNING tasks."jobId", tasks.seq, tasks."tenantId", tasks.runs
 ), fe AS (

@@ -27,7 +27,7 @@ const handles: (WorkerHandle | SchedulerHandle)[] = [];
 
 beforeAll(async () => {
   h = await createHarness();
-  handles.push(h.engine.createScheduler({ inflightPerSlot: 1 }));
+  handles.push(h.engine.createScheduler({ inflightPerSlot: 1, shortTaskExtraDepth: 0 }));
   for (let i = 0; i < 2; i++) handles.push(h.engine.createWorker({ concurrency: SLOTS_PER_WORKER }));
   for (const hd of handles) await hd.start();
 });

@@ -28,13 +28,21 @@ FROM tasks t JOIN unnest($1::uuid[], $2::int[], $3::int[]) AS r(j, s, a) ON t."j
 JOIN jobs j ON j.id = t."jobId"
 WHERE t.status::text IN ('queued', 'running') AND j.status IN ('queued', 'running')`);
 
-/** Marks tasks running under the attempt each was read at. Only task rows are locked (in key order). */
+/**
+ * Marks tasks running under the attempt and status each was read at: a lazy claim read
+ * it queued (and a pause since may have put it back to pending: running work finishes,
+ * as a pause promises), a takeover read it running. The status matters: a row redriven
+ * and re-admitted between a takeover's read and its mark is queued at the same attempt
+ * with other contents. Only task rows are locked (in key order).
+ */
 const MARK_SQL = prepared("claim_mark", `
 WITH t AS (
   SELECT t."jobId", t.seq, r.since FROM tasks t
-  JOIN unnest($1::uuid[], $2::int[], $3::int[], $6::float8[]) AS r(j, s, a, since) ON t."jobId" = r.j AND t.seq = r.s AND t.attempt = r.a
+  JOIN unnest($1::uuid[], $2::int[], $3::int[], $6::float8[], $7::boolean[]) AS r(j, s, a, since, lazy)
+    ON t."jobId" = r.j AND t.seq = r.s AND t.attempt = r.a
   JOIN jobs j ON j.id = t."jobId"
-  WHERE t.status::text IN ('queued', 'running') AND j.status IN ('queued', 'running')
+  WHERE (CASE WHEN r.lazy THEN t.status::text IN ('queued', 'pending') ELSE t.status::text = 'running' END)
+    AND j.status IN ('queued', 'running')
   ORDER BY t."jobId", t.seq
   FOR UPDATE OF t
 )
@@ -136,16 +144,19 @@ export async function claimTask(sql: Sql, ref: TaskRef, workerId: string, leaseM
  * keys (`jobId.seq`) won; a task lost here was taken or finished by someone else.
  * `claimedAt` (epoch ms, per task) becomes a first run's startedAt.
  */
-export async function markTasks(sql: Sql, tasks: Pick<ClaimedTask, "jobId" | "seq" | "attempt">[], workerId: string, leaseMs: number, claimedAt?: number[]): Promise<Set<string>> {
+export async function markTasks(sql: Sql, tasks: Pick<ClaimedTask, "jobId" | "seq" | "attempt" | "lazy">[], workerId: string, leaseMs: number, claimedAt?: number[]): Promise<Set<string>> {
   const rows = await sql.query<{ jobId: string; seq: number }>(MARK_SQL, [tasks.map((t) => t.jobId),
     tasks.map((t) => t.seq),
     tasks.map((t) => t.attempt - 1),
     workerId,
     leaseMs,
-    claimedAt ?? tasks.map(() => null)]);
+    claimedAt ?? tasks.map(() => null),
+    tasks.map((t) => t.lazy)]);
   // Separate statement on purpose: holding task locks while waiting for a job row lock
   // would invert the jobs-before-tasks lock order that commits and cancels follow.
-  if (rows.length > 0) await sql.exec(JOB_START_SQL, [[...new Set(rows.map((r) => r.jobId))]]);
+  // Best effort: the marks have committed and must be reported as won; a job left queued
+  // is moved to running by its first commit.
+  if (rows.length > 0) await sql.exec(JOB_START_SQL, [[...new Set(rows.map((r) => r.jobId))]]).catch(() => {});
   return new Set(rows.map(keyOf));
 }
 

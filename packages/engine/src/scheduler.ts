@@ -14,6 +14,8 @@ export interface SchedulerOptions {
   leaderTtlMs?: number;
   /** In-flight tasks allowed per worker slot: >1 keeps workers fed between rounds (doubled for short tasks, admission-depth.ts). */
   inflightPerSlot?: number;
+  /** Extra depth for pools of short tasks, as a fraction of inflightPerSlot (0: a fixed depth, as tests that count queued tasks need). */
+  shortTaskExtraDepth?: number;
 }
 
 type Trigger = "wake" | "tick";
@@ -33,7 +35,7 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
   subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const timers: NodeJS.Timeout[] = [];
   let slots = new Map<string, number>();
-  const depth = new AdmissionDepth(opts.inflightPerSlot ?? 2);
+  const depth = new AdmissionDepth(opts.inflightPerSlot ?? 2, opts.shortTaskExtraDepth);
   let running = false;
   /** What asked for another round while one was running (null: nothing did). */
   let again: Trigger | null = null;

@@ -107,3 +107,24 @@ it("commits a task delivered twice into one batch once, and refuses the copy", a
   const results = await h.engine.getResults(tenant, job.id, { limit: 10 });
   expect(results.data).toEqual([{ index: 0, status: "succeeded", output: "one" }]);
 });
+
+it("lets a lazily claimed run finish after a pause put its task back to pending, and fences takeovers on status", async () => {
+  const { job } = await h.engine.submitJob(tenant, { handler: "echo", input: { items: ["a", "b"] }, chunkSize: 1, pool: "fencing-test" });
+  await h.db.prisma.task.updateMany({ where: { jobId: job.id }, data: { status: "queued", admits: 1 } });
+  const a = await claimTask(h.sql, { jobId: job.id, seq: 0, admits: 1 }, "w1", LEASE_MS);
+  const b = await claimTask(h.sql, { jobId: job.id, seq: 1, admits: 1 }, "w1", LEASE_MS);
+  await h.engine.pauseJob(tenant, job.id);
+  expect(await h.db.prisma.task.count({ where: { jobId: job.id, status: "pending" } })).toBe(2);
+  // Running work finishes: one run commits, the other takes its lease and then commits.
+  expect(await commitTask(h.sql, a!, "w1", { indexes: [0], outputs: ["A"], retry: [], dead: [] }, 0)).toMatchObject({ committed: true });
+  expect(await markTasks(h.sql, [b!], "w1", LEASE_MS)).toEqual(new Set([`${job.id}.1`]));
+  b!.lazy = false;
+  // A takeover that read it running cannot mark the row once it is queued at that attempt
+  // again (redriven and re-admitted in between: other contents).
+  await h.db.prisma.task.updateMany({ where: { jobId: job.id, seq: 1 }, data: { status: "queued" } });
+  expect(await markTasks(h.sql, [{ ...b!, attempt: b!.attempt + 1, lazy: false }], "w2", LEASE_MS)).toEqual(new Set());
+  await h.db.prisma.task.updateMany({ where: { jobId: job.id, seq: 1 }, data: { status: "running" } });
+  expect(await commitTask(h.sql, b!, "w1", { indexes: [1], outputs: ["B"], retry: [], dead: [] }, 0)).toMatchObject({ committed: true });
+  const results = await h.engine.getResults(tenant, job.id, { limit: 10 });
+  expect(results.data.map((r) => r.output)).toEqual(["A", "B"]);
+});

@@ -131,6 +131,9 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     if (!task) return wakeScheduler(ctx, pool); // stale delivery: cancelled, superseded or already done
     if (task.runs === 0 && task.attempt === 1) ctx.metrics.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
     const key = `${task.jobId}.${task.seq}`;
+    // Delivered twice to this worker (a bundle and the single the reconciler re-added): the
+    // copy already held runs it; a second entry would replace it in `held` and lose its lease.
+    if (held.has(key)) return;
     const entry: Markable = { task, since: claimedAt, ctl: new AbortController(), committing: false };
     // Held (so it gets marked, heartbeats renew its lease and a cancel aborts it) while it waits for a slot.
     held.set(key, entry);
