@@ -1,5 +1,5 @@
 import { prepared, type Sql } from "./sql";
-import type { ClaimedTask } from "./lease";
+import { keyOf, type ClaimedTask } from "./lease";
 
 export interface ItemFailureRecord {
   index: number;
@@ -134,11 +134,11 @@ function toRecord({ task, result, retryDelayMs, startedAt }: CommitEntry) {
  */
 export async function commitTasks(sql: Sql, workerId: string, entries: CommitEntry[]): Promise<CommitOutcome[]> {
   const firsts = new Map<string, CommitEntry>();
-  for (const e of entries) if (!firsts.has(`${e.task.jobId}.${e.task.seq}`)) firsts.set(`${e.task.jobId}.${e.task.seq}`, e);
+  for (const e of entries) if (!firsts.has(keyOf(e.task))) firsts.set(keyOf(e.task), e);
   const rows = await sql.query<{ jobId: string; seq: number; status: string }>(COMMIT_SQL, [JSON.stringify([...firsts.values()].map(toRecord)), workerId]);
-  const won = new Map(rows.map((r) => [`${r.jobId}.${r.seq}`, r.status]));
+  const won = new Map(rows.map((r) => [keyOf(r), r.status]));
   return entries.map((entry) => {
-    const key = `${entry.task.jobId}.${entry.task.seq}`;
+    const key = keyOf(entry.task);
     const status = firsts.get(key) === entry ? won.get(key) : undefined;
     return status === undefined ? { committed: false } : { committed: true, jobStatus: status };
   });

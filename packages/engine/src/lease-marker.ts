@@ -1,4 +1,4 @@
-import type { ClaimedTask } from "./lease";
+import { keyOf, type ClaimedTask } from "./lease";
 
 /**
  * How long a claimed task runs on its lazy claim before its lease is taken (lease.ts). Short
@@ -17,8 +17,6 @@ export interface Markable {
   /** Its run is over and its commit is being built: too late to mark. */
   committing: boolean;
 }
-
-const keyOf = (t: { jobId: string; seq: number }) => `${t.jobId}.${t.seq}`;
 
 /**
  * Marks a worker's lazily claimed tasks running once they have run MARK_AFTER_MS, all due

@@ -108,7 +108,8 @@ export interface ClaimedTask {
 
 type ReadRow = Omit<ClaimedTask, "n" | "lazy"> & { status: string };
 
-const keyOf = (t: { jobId: string; seq: number }) => `${t.jobId}.${t.seq}`;
+/** A task's key in per-worker maps and batch answers: `jobId.seq`. */
+export const keyOf = (t: { jobId: string; seq: number }): string => `${t.jobId}.${t.seq}`;
 
 /**
  * Claims many tasks with one read; answers per ref (null: stale, cancelled or done).

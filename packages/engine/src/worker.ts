@@ -9,7 +9,7 @@ import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { builtinHandlers } from "./handlers";
 import { queueName } from "./keys";
 import { HandlerTimings } from "./handler-stats";
-import { claimTask, claimTasks, markTasks, renewLeases, type ClaimedTask, type TaskRef } from "./lease";
+import { claimTask, claimTasks, keyOf, markTasks, renewLeases, type ClaimedTask, type TaskRef } from "./lease";
 import { LeaseMarker, type Markable } from "./lease-marker";
 import { runTask } from "./run-task";
 import { Slots } from "./slots";
@@ -130,7 +130,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     const task = urgent ? await claimTask(ctx.sql, ref, id, ctx.leaseMs) : await claims.submit(ref);
     if (!task) return wakeScheduler(ctx, pool); // stale delivery: cancelled, superseded or already done
     if (task.runs === 0 && task.attempt === 1) ctx.metrics.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
-    const key = `${task.jobId}.${task.seq}`;
+    const key = keyOf(task);
     // Delivered twice to this worker (a bundle and the single the reconciler re-added): the
     // copy already held runs it; a second entry would replace it in `held` and lose its lease.
     if (held.has(key)) return;
