@@ -1,6 +1,6 @@
 // Scenario 3: scheduling latency on an idle system. Single-item jobs are submitted one at a
-// time, ~20 ms apart; latency = job accepted (jobs.createdAt) → handler start (tasks.startedAt),
-// both Postgres server timestamps. Baseline: raw BullMQ add → processor start (job.timestamp vs
+// time, ~20 ms apart; latency = job accepted (jobs.createdAt, Postgres) → handler start
+// (tasks.startedAt: the worker's clock as it calls the handler; one host, one clock). Baseline: raw BullMQ add → processor start (job.timestamp vs
 // Date.now() in the worker process; same clock, same millisecond resolution).
 import { scoped } from "./lib/cleanup";
 import { startBaseline } from "./lib/bullmq";
@@ -79,7 +79,7 @@ export const latency: Scenario = {
     const parts = { enqueue: part("accepted → added to BullMQ"), pickup: part("added → taken by a worker"), claim: part("taken → claimed (startedAt)") };
     res.metrics.push(p50, p99, parts.enqueue, parts.pickup, parts.claim);
     res.notes.push(
-      `${n} single-item noop jobs per run, submitted one at a time through the engine's submitJob (what POST /api/v1/jobs calls) about ${gap} ms apart, after ${WARMUP} warm-up jobs. Fanout latency = jobs.createdAt → tasks.startedAt (Postgres now() at the claim, just before the handler runs), millisecond timestamps. Baseline: raw BullMQ Queue.add → processor start for the same count and spacing (job.timestamp vs the worker's Date.now()). The three "p50 …" rows split Fanout's latency at BullMQ's "added" and "active" events (Redis stream ids, ms); their p50s need not add up to the total's.`,
+      `${n} single-item noop jobs per run, submitted one at a time through the engine's submitJob (what POST /api/v1/jobs calls) about ${gap} ms apart, after ${WARMUP} warm-up jobs. Fanout latency = jobs.createdAt → tasks.startedAt (the worker's Date.now() as the handler is called, after its claim; same host clock), millisecond timestamps. Baseline: raw BullMQ Queue.add → processor start for the same count and spacing (job.timestamp vs the worker's Date.now()). The three "p50 …" rows split Fanout's latency at BullMQ's "added" and "active" events (Redis stream ids, ms); their p50s need not add up to the total's.`,
     );
     ctx.shared.idleP99 = p99.fanout;
     ctx.shared.idleP99Bull = p99.baseline;

@@ -8,6 +8,7 @@ import { ORDERING_CLEAR } from "./ordering";
 import { isRemotePool } from "./remote";
 import { DEFAULT_QUOTA } from "./quota";
 import { prepared, type Sql } from "./sql";
+import type { TaskSnapshot } from "./snapshot";
 
 export interface AdmittedTask {
   jobId: string;
@@ -22,14 +23,14 @@ const JOB_OPTS = { removeOnComplete: true, removeOnFail: true } as const;
  * claims. One BullMQ job per task: the reconciler's re-adds and the submit-time foothold
  * use this (their ids are the tasks' own, so a re-add of a task still in Redis is a no-op).
  */
-export async function enqueue(queue: Queue, tasks: (AdmittedTask & { bullPriority?: number })[]): Promise<void> {
+export async function enqueue(queue: Queue, tasks: (AdmittedTask & { bullPriority?: number; snapshot?: TaskSnapshot })[]): Promise<void> {
   if (tasks.length === 0) return;
-  await queue.addBulk(tasks.map((t) => singleJob(t, t.bullPriority)));
+  await queue.addBulk(tasks.map((t) => singleJob(t, t.bullPriority, t.snapshot)));
 }
 
 /** A BullMQ job carrying one task, under the task's own id. */
-function singleJob(t: AdmittedTask, priority: number | undefined) {
-  return { name: "task", data: singleData(t) as DeliveryData, opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), ...JOB_OPTS, ...(priority ? { priority } : {}) } };
+function singleJob(t: AdmittedTask, priority: number | undefined, snapshot?: TaskSnapshot) {
+  return { name: "task", data: singleData(t, snapshot) as DeliveryData, opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), ...JOB_OPTS, ...(priority ? { priority } : {}) } };
 }
 
 /**

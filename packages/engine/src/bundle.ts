@@ -9,6 +9,7 @@
  */
 import { bullJobId } from "./keys";
 import type { TaskRef } from "./lease";
+import type { TaskSnapshot } from "./snapshot";
 
 /**
  * At most this many tasks per bundle. With tasks under SHORT_TASK_MICROS, a full bundle is
@@ -72,6 +73,8 @@ export interface SingleData {
   j: string;
   s: number;
   a: number;
+  /** A submit-time foothold's task as inserted (snapshot.ts). */
+  t?: TaskSnapshot;
 }
 
 /**
@@ -100,8 +103,8 @@ export function isBundleJobId(id: string | undefined): boolean {
   return id !== undefined && id.endsWith(BUNDLE_MARK);
 }
 
-export function singleData(t: TaskRef): SingleData {
-  return { j: t.jobId, s: t.seq, a: t.admits };
+export function singleData(t: TaskRef, snapshot?: TaskSnapshot): SingleData {
+  return snapshot ? { j: t.jobId, s: t.seq, a: t.admits, t: snapshot } : { j: t.jobId, s: t.seq, a: t.admits };
 }
 
 export function bundleData(tasks: TaskRef[]): BundleData {

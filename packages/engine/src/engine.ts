@@ -150,7 +150,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     async submitJob(tenantId, input, submitOpts) {
       const parent = contextFrom(submitOpts?.traceparent);
       const attrs = { "fanout.tenant_id": tenantId, "fanout.handler": input.handler };
-      const { job, created, headers, pool, foothold } = await withSpan("fanout.job.submit", SpanKind.PRODUCER, parent, attrs, async (span) => {
+      const { job, created, headers, pool, foothold, snapshot } = await withSpan("fanout.job.submit", SpanKind.PRODUCER, parent, attrs, async (span) => {
         const out = await submitJob(ctx, tenantId, input, { ...submitOpts, traceparent: traceparentOf(span) ?? undefined });
         span.setAttribute("fanout.job_id", out.job.id);
         return out;
@@ -160,7 +160,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
       // Priority 1: a tenant holding its foothold is below its share by definition.
       if (foothold) {
         ctx.metrics.admissions.inc({ pool });
-        await enqueue(getQueue(pool), [{ jobId: job.id, seq: 0, admits: 1, bullPriority: 1 }])
+        await enqueue(getQueue(pool), [{ jobId: job.id, seq: 0, admits: 1, bullPriority: 1, snapshot }])
           .catch((err) => ctx.logger.warn({ err, jobId: job.id }, "foothold enqueue failed; the reconciler will re-add it"));
       }
       wakeScheduler(ctx, pool); // no announce: nobody can be watching a job id minted just now

@@ -50,4 +50,13 @@ describe("LeaseMarker", () => {
     expect(tasks[0]!.marking).toBeUndefined();
     expect(errors).toHaveLength(1);
   });
+
+  it("passes each task's handler start as its startedAt, null for one still waiting for a slot", async () => {
+    const tasks = [held(0, 0), held(1, 0)];
+    tasks[0]!.startedAt = 40;
+    const calls: (number | null)[][] = [];
+    const marker = new LeaseMarker(async (_ts, startedAt) => (calls.push(startedAt), new Set(["j.0", "j.1"])), () => tasks, () => {}, 100);
+    await marker.markDue(1_000);
+    expect(calls).toEqual([[40, null]]);
+  });
 });

@@ -9,8 +9,13 @@ export const MARK_AFTER_MS = 100;
 
 export interface Markable {
   task: ClaimedTask;
-  /** When its claim began (Date.now()): its startedAt, as with an eager claim. */
+  /** When its claim began (Date.now()): the mark is due MARK_AFTER_MS after it. */
   since: number;
+  /**
+   * When its handler began (Date.now()), after the claim and any wait for a slot: its
+   * startedAt. A task marked while still waiting for a slot gets the mark's now() instead.
+   */
+  startedAt?: number;
   ctl: AbortController;
   /** Set while its mark is in flight: a commit waits for it, so it presents the right fence. */
   marking?: Promise<void>;
@@ -27,7 +32,7 @@ export class LeaseMarker {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly mark: (tasks: ClaimedTask[], claimedAt: number[]) => Promise<Set<string>>,
+    private readonly mark: (tasks: ClaimedTask[], startedAt: (number | null)[]) => Promise<Set<string>>,
     private readonly held: () => Iterable<Markable>,
     private readonly onError: (err: unknown) => void,
     private readonly afterMs = MARK_AFTER_MS,
@@ -45,7 +50,7 @@ export class LeaseMarker {
   async markDue(now = Date.now()): Promise<void> {
     const due = [...this.held()].filter((h) => h.task.lazy && !h.committing && !h.marking && now - h.since >= this.afterMs);
     if (due.length === 0) return;
-    const settled = this.mark(due.map((h) => h.task), due.map((h) => h.since)).then(
+    const settled = this.mark(due.map((h) => h.task), due.map((h) => h.startedAt ?? null)).then(
       (won) => {
         for (const h of due) {
           if (won.has(keyOf(h.task))) h.task.lazy = false;

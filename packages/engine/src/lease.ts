@@ -143,15 +143,16 @@ export async function claimTask(sql: Sql, ref: TaskRef, workerId: string, leaseM
 /**
  * Takes the lease of claimed tasks, each fenced on the attempt it was read at; answers the
  * keys (`jobId.seq`) won; a task lost here was taken or finished by someone else.
- * `claimedAt` (epoch ms, per task) becomes a first run's startedAt.
+ * `startedAt` (epoch ms when its handler began, per task; null: not yet, so now()) becomes
+ * a first run's startedAt.
  */
-export async function markTasks(sql: Sql, tasks: Pick<ClaimedTask, "jobId" | "seq" | "attempt" | "lazy">[], workerId: string, leaseMs: number, claimedAt?: number[]): Promise<Set<string>> {
+export async function markTasks(sql: Sql, tasks: Pick<ClaimedTask, "jobId" | "seq" | "attempt" | "lazy">[], workerId: string, leaseMs: number, startedAt?: (number | null)[]): Promise<Set<string>> {
   const rows = await sql.query<{ jobId: string; seq: number }>(MARK_SQL, [tasks.map((t) => t.jobId),
     tasks.map((t) => t.seq),
     tasks.map((t) => t.attempt - 1),
     workerId,
     leaseMs,
-    claimedAt ?? tasks.map(() => null),
+    startedAt ?? tasks.map(() => null),
     tasks.map((t) => t.lazy)]);
   // Separate statement on purpose: holding task locks while waiting for a job row lock
   // would invert the jobs-before-tasks lock order that commits and cancels follow.

@@ -11,6 +11,7 @@ import type { TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
 import { isRemotePool, remotePool } from "./remote";
 import { tryLockFoothold } from "./admission";
+import { snapshotOf, type TaskSnapshot } from "./snapshot";
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -27,6 +28,8 @@ export interface SubmitOutcome {
   pool: string;
   /** The job's first task was admitted at submit (admits 1): the caller enqueues it. */
   foothold?: boolean;
+  /** With a foothold: the first task as inserted, for an optimistic start (snapshot.ts). */
+  snapshot?: TaskSnapshot;
 }
 
 /** Stable JSON (sorted keys) so the same body always hashes the same. */
@@ -160,7 +163,9 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
     : await insertJob(ctx.sql, row, tasks);
   if (inserted) {
     ctx.queuedItems.accepted(tenantId, total);
-    return { job: inserted.job, created: true, headers, pool: route.pool, foothold: inserted.footholdAdmitted };
+    const first = slices[0]!;
+    const snapshot = inserted.footholdAdmitted ? snapshotOf(inserted.job, items?.slice(0, first.itemCount) ?? null, first.itemCount) : undefined;
+    return { job: inserted.job, created: true, headers, pool: route.pool, foothold: inserted.footholdAdmitted, snapshot };
   }
 
   // The key exists: a concurrent duplicate waited on the unique index and lands here.

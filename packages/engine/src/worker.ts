@@ -12,6 +12,8 @@ import { HandlerTimings } from "./handler-stats";
 import { claimTask, claimTasks, keyOf, markTasks, renewLeases, type ClaimedTask, type TaskRef } from "./lease";
 import { LeaseMarker, type Markable } from "./lease-marker";
 import { runTask } from "./run-task";
+import { RecentIds } from "./recent-ids";
+import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
 import { Slots } from "./slots";
 import { contextFrom, SpanKind, withSpan } from "./tracing";
 import type { Span } from "@opentelemetry/api";
@@ -56,6 +58,9 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const concurrency = opts.concurrency ?? 8;
   const log = ctx.logger.child?.({ workerId: id, pool }) ?? ctx.logger;
   const held = new Map<string, Markable>();
+  // Jobs cancelled lately: a foothold snapshot arriving after its job's cancel is dropped
+  // at once rather than refused at its mark (snapshot.ts).
+  const cancelled = new RecentIds(10_000);
   // The concurrency promise: never more than `concurrency` handlers at once, however many
   // tasks the BullMQ jobs this worker holds carry (a bundle is one job, many tasks).
   const slots = new Slots(concurrency);
@@ -72,7 +77,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     wakeScheduler(ctx, pool);
     return outcomes;
   });
-  const marker = new LeaseMarker((tasks, claimedAt) => markTasks(ctx.sql, tasks, id, ctx.leaseMs, claimedAt), () => held.values(), (err) => log.warn({ err }, "lease mark failed"));
+  const marker = new LeaseMarker((tasks, startedAt) => markTasks(ctx.sql, tasks, id, ctx.leaseMs, startedAt), () => held.values(), (err) => log.warn({ err }, "lease mark failed"));
   const subscriber = ctx.redis.duplicate();
   subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
@@ -93,10 +98,12 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     jobsHeld++;
     tasksHeld += refs.length;
     pace();
-    const one = (r: TaskRef, urgent: boolean) => processTask(r, urgent).finally(() => (tasksHeld--, pace()));
+    const one = (r: TaskRef, urgent: boolean, snap?: TaskSnapshot) => processTask(r, urgent, snap).finally(() => (tasksHeld--, pace()));
     try {
-      // A foothold (priority 1, always a single task) also goes first for a slot.
-      if (refs.length === 1) return await one(refs[0]!, bull.priority === 1);
+      // A foothold (priority 1, always a single task) also goes first for a slot. Its
+      // snapshot is trusted on the first delivery only: a re-delivery reads (snapshot.ts).
+      const snap = "t" in bull.data && bull.attemptsStarted <= 1 ? bull.data.t : undefined;
+      if (refs.length === 1) return await one(refs[0]!, bull.priority === 1, snap);
       const settled = await Promise.allSettled(refs.map((r) => one(r, false)));
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason; // logged as "task processing failed"; the lease lapses and the reconciler re-admits
@@ -123,11 +130,12 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     if (worker) worker.concurrency = Math.max(1, jobsHeld + Math.max(0, concurrency - tasksHeld));
   }
 
-  async function processTask(ref: TaskRef, urgent: boolean): Promise<void> {
+  async function processTask(ref: TaskRef, urgent: boolean, snap?: TaskSnapshot): Promise<void> {
+    const claimedAt = Date.now();
+    if (snap && cancelled.has(ref.jobId)) return wakeScheduler(ctx, pool);
     // A foothold claims on its own statement: in the batcher it would wait behind the
     // batches a flooding tenant keeps in flight (58 ms of the quiet tenant's p99 in the bench).
-    const claimedAt = Date.now();
-    const task = urgent ? await claimTask(ctx.sql, ref, id, ctx.leaseMs) : await claims.submit(ref);
+    const task = snap ? taskFromSnapshot(ref, snap) : urgent ? await claimTask(ctx.sql, ref, id, ctx.leaseMs) : await claims.submit(ref);
     if (!task) return wakeScheduler(ctx, pool); // stale delivery: cancelled, superseded or already done
     if (task.runs === 0 && task.attempt === 1) ctx.metrics.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
     const key = keyOf(task);
@@ -159,6 +167,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   async function runAndCommit(task: ClaimedTask, entry: Markable, span: Span): Promise<void> {
     const m = ctx.metrics;
     const handler = builtinHandlers[task.handler] ?? missingHandler(task.handler);
+    entry.startedAt = Date.now();
     const result = await runTask(task, handler, { signal: entry.ctl.signal });
     entry.committing = true;
     await entry.marking;
@@ -168,7 +177,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     if (timings.record(task.handler, task.n, elapsed)) timings.flush(ctx).catch((err) => log.debug({ err }, "handler timings flush failed"));
     m.taskRun.observe({ pool, handler: task.handler }, elapsed / 1000);
     const delay = backoffDelay(task.runs + 1, { baseMs: task.backoffBaseMs, maxMs: task.backoffMaxMs });
-    const outcome = await commits.submit({ task, result, retryDelayMs: delay, startedAt: entry.since });
+    const outcome = await commits.submit({ task, result, retryDelayMs: delay, startedAt: entry.startedAt });
     span.setAttributes({ "fanout.items.succeeded": result.indexes.length, "fanout.items.retry": result.retry.length, "fanout.items.dead": result.dead.length, "fanout.committed": outcome.committed });
     if (!outcome.committed) {
       m.commitsRejected.inc({ pool });
@@ -201,6 +210,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     async start() {
       await subscriber.subscribe(ctx.channels.cancel);
       subscriber.on("message", (_channel, jobId: string) => {
+        cancelled.add(jobId);
         for (const h of held.values()) if (h.task.jobId === jobId) h.ctl.abort(new Error("job cancelled"));
       });
       ctx.metrics.workerConcurrency.set({ worker: id, pool }, concurrency);

@@ -1,0 +1,84 @@
+// Optimistic start (snapshot.ts): a submit-time foothold carries its task as inserted, and
+// a worker runs it without reading the row. That is only sound if the snapshot is exactly
+// what the read would have returned, and if a run from it is fenced like any lazy claim.
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DeliveryData } from "./bundle";
+import { commitTask } from "./commit";
+import { bullJobId, queueName } from "./keys";
+import { claimTask, markTasks } from "./lease";
+import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
+import { createHarness, waitFor, type Harness } from "./testing/harness";
+
+let h: Harness;
+let tenant: string;
+const queues: Queue[] = [];
+
+beforeAll(async () => {
+  h = await createHarness();
+  tenant = await h.newTenant();
+});
+
+afterAll(async () => {
+  await Promise.all(queues.map((q) => q.close()));
+  await h?.close();
+});
+
+/** A worker that looks alive to admission but takes nothing: footholds stay in BullMQ. */
+async function phantomWorker(pool: string): Promise<void> {
+  await h.sql.exec(
+    `INSERT INTO worker_heartbeats (id, pool, host, pid, concurrency, running, "lastSeenAt") VALUES ($1, $2, 'test', 0, 8, 0, now())`,
+    [`phantom-${pool}`, pool],
+  );
+}
+
+/** Submits into a pool of its own (so the tenant is idle there) and answers the foothold's delivery. */
+async function footholdDelivery(pool: string, input: object): Promise<{ jobId: string; data: DeliveryData }> {
+  await phantomWorker(pool);
+  const { job } = await h.engine.submitJob(tenant, { handler: "echo", pool, ...input } as never);
+  const queue = new Queue(queueName(pool), { connection: h.redis, prefix: h.prefix });
+  queues.push(queue);
+  const bull = await waitFor(() => queue.getJob(bullJobId(job.id, 0, 1)), (j) => j !== undefined);
+  return { jobId: job.id, data: bull!.data as DeliveryData };
+}
+
+describe("foothold snapshot", () => {
+  it.each([
+    ["explicit items", "snap-items", { input: { items: [{ a: 1 }, "b", 3] }, chunkSize: 2, timeoutMs: 1234, backoff: { baseMs: 50, maxMs: 500 } }],
+    ["a range", "snap-range", { input: { range: { from: 7, to: 12 } }, chunkSize: 3 }],
+  ])("is exactly what a claim reads back for %s", async (_name, pool, input) => {
+    const { jobId, data } = await footholdDelivery(pool, input);
+    const snap = (data as { t?: TaskSnapshot }).t;
+    expect(snap).toBeDefined();
+    const ref = { jobId, seq: 0, admits: 1 };
+    const read = await claimTask(h.sql, ref, "w1", 2000);
+    expect(read).not.toBeNull();
+    expect(taskFromSnapshot(ref, snap!)).toEqual({ ...read!, rangeFrom: read!.rangeFrom === null ? null : String(read!.rangeFrom) });
+  });
+
+  it("is left out when the first task's items are too big to carry", async () => {
+    const { data } = await footholdDelivery("snap-big", { input: { items: ["x".repeat(5000)] } });
+    expect("t" in data).toBe(false);
+  });
+
+  it("runs fenced like any lazy claim: a cancel before its mark or commit refuses both", async () => {
+    const { jobId, data } = await footholdDelivery("snap-cancel", { input: { items: ["a"] } });
+    const task = taskFromSnapshot({ jobId, seq: 0, admits: 1 }, (data as { t: TaskSnapshot }).t);
+    await h.engine.cancelJob(tenant, jobId);
+    expect(await markTasks(h.sql, [task], "w1", 2000)).toEqual(new Set());
+    expect(await commitTask(h.sql, task, "w1", { indexes: [0], outputs: ["late"], retry: [], dead: [] }, 0)).toEqual({ committed: false });
+    expect(await h.db.prisma.taskResult.count({ where: { jobId } })).toBe(0);
+  });
+
+  it("loses to a holder that read and marked the task first", async () => {
+    const { jobId, data } = await footholdDelivery("snap-race", { input: { items: ["a"] } });
+    const ref = { jobId, seq: 0, admits: 1 };
+    const reader = await claimTask(h.sql, ref, "w2", 2000);
+    expect(await markTasks(h.sql, [reader!], "w2", 2000)).toEqual(new Set([`${jobId}.0`]));
+    const task = taskFromSnapshot(ref, (data as { t: TaskSnapshot }).t);
+    expect(await commitTask(h.sql, task, "w1", { indexes: [0], outputs: ["snapshot"], retry: [], dead: [] }, 0)).toEqual({ committed: false });
+    reader!.lazy = false;
+    expect(await commitTask(h.sql, reader!, "w2", { indexes: [0], outputs: ["reader"], retry: [], dead: [] }, 0)).toMatchObject({ committed: true });
+    expect((await h.engine.getResults(tenant, jobId, { limit: 10 })).data).toEqual([{ index: 0, status: "succeeded", output: "reader" }]);
+  });
+});
