@@ -105,6 +105,7 @@ for (const s of selected) {
   if (interrupted) break;
   const result: ScenarioResult = { id: s.id, key: s.key, title: s.title, metrics: [], notes: [], details: [] };
   if (process.env.SCHEDULER_INFLIGHT_PER_SLOT) result.notes.push(`Scheduler run with SCHEDULER_INFLIGHT_PER_SLOT=${process.env.SCHEDULER_INFLIGHT_PER_SLOT} (the default is 2).`);
+  if (process.env.SCHEDULER_MIN_ROUND_GAP_MS) result.notes.push(`Scheduler run with SCHEDULER_MIN_ROUND_GAP_MS=${process.env.SCHEDULER_MIN_ROUND_GAP_MS} (the default is 0).`);
   results.push(result);
   console.log(`\n[bench] ${s.id}. ${s.title}`);
   const t0 = Date.now();
@@ -130,7 +131,7 @@ const files = writeResults(results, { ...info, sourcesAtEnd, finishedAt: new Dat
 console.log(`\n[bench] wrote ${files.join(", ")}`);
 if (cpuProfDir) console.log(`[bench] CPU profiles in ${path.relative(process.cwd(), cpuProfDir)} (summarise: npx tsx test/bench/profile-top.ts <file.cpuprofile>)`);
 const failed = results.some((r) => r.error);
-// Child logs are kept only when something failed (the error messages point into them).
-if (failed) console.log(`[bench] child process logs: ${LOG_DIR}`);
+// Child logs are kept when something failed (the error messages point into them) or BENCH_KEEP_LOGS is set.
+if (failed || process.env.BENCH_KEEP_LOGS) console.log(`[bench] child process logs: ${LOG_DIR}`);
 else fs.rmSync(LOG_DIR, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

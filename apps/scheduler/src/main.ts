@@ -16,7 +16,7 @@ const prisma = createPrisma(config.databaseUrl);
 const pool = createPool(config.databaseUrl, { asyncCommit: true }); // hot path on pg, not Prisma; see PoolOptions.asyncCommit
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 const engine = createEngine({ prisma, redis, logger, pool }, { prefix: config.queuePrefix });
-const scheduler = engine.createScheduler({ id: config.schedulerId, inflightPerSlot: config.inflightPerSlot });
+const scheduler = engine.createScheduler({ id: config.schedulerId, inflightPerSlot: config.inflightPerSlot, minRoundGapMs: config.minRoundGapMs });
 // Completion webhooks ride along: every scheduler (leader or standby) may deliver, since
 // the dispatcher claims outbox rows with SKIP LOCKED and needs no leadership.
 const webhooks = createWebhookDispatcher({ prisma, logger, secretKey: config.secretKey, renderJob: (t, j) => engine.getJob(t, j) });

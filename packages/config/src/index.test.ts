@@ -36,12 +36,13 @@ describe("loadConfig", () => {
       WORKER_ID: "w-1",
       SCHEDULER_ID: "s-1",
       SCHEDULER_INFLIGHT_PER_SLOT: "4",
+      SCHEDULER_MIN_ROUND_GAP_MS: "3",
       FANOUT_SECRET_KEY: "k".repeat(32),
     });
     expect(c).toMatchObject({
       isProduction: true, databaseUrl: "postgres://u:p@db:5432/x", redisUrl: "rediss://cache:6380", port: 8080,
       authSecret: "s".repeat(32), authUrl: "https://fanout.example.com", queuePrefix: "t1", concurrency: 16,
-      pool: "gpu", logLevel: "debug", workerId: "w-1", schedulerId: "s-1", inflightPerSlot: 4,
+      pool: "gpu", logLevel: "debug", workerId: "w-1", schedulerId: "s-1", inflightPerSlot: 4, minRoundGapMs: 3,
     });
   });
 

@@ -37,6 +37,8 @@ export interface FanoutConfig {
    * newcomer's next task behind about one waiting task per slot.
    */
   inflightPerSlot: number;
+  /** SCHEDULER_MIN_ROUND_GAP_MS: back-to-back admission rounds start at least this far apart (engine scheduler.ts). */
+  minRoundGapMs: number;
   /** FANOUT_SECRET_KEY: encrypts per-tenant webhook signing secrets at rest (AES-256-GCM). */
   secretKey: string;
   /** Dashboard sign-in providers besides email + password; each is on only when fully configured. */
@@ -69,6 +71,7 @@ const schema = z.object({
   WORKER_CONCURRENCY: int(1, 1024).default(8),
   WORKER_POOL: name("pool name").default("default"),
   SCHEDULER_INFLIGHT_PER_SLOT: int(1, 16).default(2),
+  SCHEDULER_MIN_ROUND_GAP_MS: int(0, 1000).default(0),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   WORKER_ID: name("worker id").optional(),
   SCHEDULER_ID: name("scheduler id").optional(),
@@ -145,6 +148,7 @@ export function loadConfig(kind: AppKind, env: Record<string, string | undefined
     ...(e.WORKER_ID ? { workerId: e.WORKER_ID } : {}),
     ...(e.SCHEDULER_ID ? { schedulerId: e.SCHEDULER_ID } : {}),
     inflightPerSlot: e.SCHEDULER_INFLIGHT_PER_SLOT,
+    minRoundGapMs: e.SCHEDULER_MIN_ROUND_GAP_MS,
     secretKey: e.FANOUT_SECRET_KEY ?? DEV_SECRET_KEY,
     oauth: e.GITHUB_ID && e.GITHUB_SECRET ? { github: { clientId: e.GITHUB_ID, clientSecret: e.GITHUB_SECRET } } : {},
   };

@@ -6,6 +6,8 @@ import type { EngineContext } from "./context";
 import { LeaderLease } from "./leader";
 import { reconcile } from "./reconciler";
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export interface SchedulerOptions {
   id?: string;
   /** Fallback tick for due retries and capacity changes; wake-ups are event-driven. */
@@ -16,6 +18,13 @@ export interface SchedulerOptions {
   inflightPerSlot?: number;
   /** Extra depth for pools of short tasks, as a fraction of inflightPerSlot (0: a fixed depth, as tests that count queued tasks need). */
   shortTaskExtraDepth?: number;
+  /**
+   * Rounds wanted back to back start at least this far apart (0: at once). Under load every
+   * commit batch wakes the scheduler and each round admits a handful of tasks for the same
+   * fixed cost; a gap lets a round take what several commits freed. An idle system's rounds
+   * are far apart already, so its latency does not change.
+   */
+  minRoundGapMs?: number;
 }
 
 type Trigger = "wake" | "tick";
@@ -40,6 +49,8 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
   /** What asked for another round while one was running (null: nothing did). */
   let again: Trigger | null = null;
   let closed = false;
+  const minGap = opts.minRoundGapMs ?? 0;
+  let lastRoundAt = 0;
 
   /** Live workers' slots per pool; capacity is a depth per slot of them. No live worker, no admission. */
   async function refreshCapacity(): Promise<void> {
@@ -72,7 +83,10 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
     running = true;
     void (async () => {
       for (let why: Trigger | null = trigger; why && !closed; why = again) {
+        if (minGap > 0 && Date.now() - lastRoundAt < minGap) await sleep(minGap - (Date.now() - lastRoundAt));
+        if (again === "tick") why = "tick"; // arrived during the gap; the stronger label
         again = null;
+        lastRoundAt = Date.now();
         try {
           await round(why);
         } catch (err) {

@@ -118,7 +118,8 @@ export interface Cluster {
 let bundles: Promise<[string, string]> | undefined;
 
 /** Exploration only: `SCHEDULER_INFLIGHT_PER_SLOT=4 npm run bench` passes it to the scheduler (the results' notes say so). */
-const inflightOverride = () => (process.env.SCHEDULER_INFLIGHT_PER_SLOT ? { SCHEDULER_INFLIGHT_PER_SLOT: process.env.SCHEDULER_INFLIGHT_PER_SLOT } : {});
+const inflightOverride = () =>
+  Object.fromEntries(["SCHEDULER_INFLIGHT_PER_SLOT", "SCHEDULER_MIN_ROUND_GAP_MS"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 
 export async function startCluster(env: FanoutEnv, opts: ClusterOptions): Promise<Cluster> {
   bundles ??= Promise.all([bundleApp("worker"), bundleApp("scheduler")]);
