@@ -124,7 +124,7 @@ export const ADMISSION_LOCK_TEXT = LOCK_SQL.text;
  * Admission decisions for a pool are serialised by this transaction-scoped lock: two
  * scheduler rounds (demand read + admit), say from two schedulers during a leader handover,
  * never decide from counts the other is about to change, so no tenant passes its
- * maxConcurrent. Submit-time footholds take tryLockFoothold instead. A cancel holds it
+ * maxConcurrent. Submit-time footholds take their own lock instead (below). A cancel holds it
  * too (control.ts), so a round in progress finishes before the cancel cancels what is in
  * flight, and later rounds see the job cancelled.
  */
@@ -132,26 +132,19 @@ export async function lockAdmission(tx: Sql, pool: string): Promise<void> {
   await tx.query(LOCK_SQL, [pool]);
 }
 
-const FOOTHOLD_LOCK_SQL = prepared("foothold_lock", `SELECT pg_try_advisory_xact_lock(hashtext('fanout.foothold'), hashtext($1 || '/' || $2)) AS locked`);
-
-/**
- * A submit's foothold serialises only with the same tenant's footholds in the pool, not
- * with the pool's rounds: under a flood the pool lock made a quiet tenant's submit wait
- * out whole admission rounds (bench scenario 4, p99 accepted → added 20 ms). No round can
- * grant this tenant anything the foothold then doubles: a foothold needs the tenant to have
- * nothing in flight and nothing pending in the pool, so any round that has not seen the
- * foothold's commit saw the tenant with nothing ready and granted it nothing. What a round
- * may miss is the pool bound, by at most one task per idle tenant: the overshoot footholds
- * are allowed anyway. The insert runs as the next statement, so it sees the commit of a
- * same-tenant foothold that held the lock before it. A try-lock: false when another submit
- * of the tenant is taking a foothold right now, which leaves this one none to take; waiting
- * serialised a burst of one tenant's submits behind each other's commits (40 ms a wait in
- * bench scenario 5).
+/*
+ * A submit's foothold (job-insert.ts, the database function fanout_take_foothold) serialises
+ * only with the same tenant's footholds in the pool, not with the pool's rounds: under a
+ * flood the pool lock made a quiet tenant's submit wait out whole admission rounds (bench
+ * scenario 4, p99 accepted → added 20 ms). No round can grant this tenant anything the
+ * foothold then doubles: a foothold needs the tenant to have nothing in flight and nothing
+ * pending in the pool, so any round that has not seen the foothold's commit saw the tenant
+ * with nothing ready and granted it nothing. What a round may miss is the pool bound, by at
+ * most one task per idle tenant: the overshoot footholds are allowed anyway. Its lock is a
+ * try-lock: a submit that finds another of the tenant's submits taking a foothold takes
+ * none; waiting serialised a burst of one tenant's submits behind each other's commits
+ * (40 ms a wait in bench scenario 5).
  */
-export async function tryLockFoothold(tx: Sql, tenantId: string, pool: string): Promise<boolean> {
-  const [row] = await tx.query<{ locked: boolean }>(FOOTHOLD_LOCK_SQL, [tenantId, pool]);
-  return row?.locked === true;
-}
 
 /**
  * One admission round for a pool: work out each tenant's grant, then move that many of

@@ -56,18 +56,13 @@ export const TASK_BATCH = 5000;
 /**
  * The foothold: a tenant with nothing in flight and nothing else ready in the pool gets
  * its new job's first task admitted by the insert itself (the scheduler grants the same
- * foothold, a round later). Only meaningful under the tenant's foothold lock
- * (tryLockFoothold), which the caller holds when it passes a lease ($F); with $F null this
- * is always empty.
+ * foothold, a round later). $F: the lease to give it, or null to take none. The rules,
+ * under a per-tenant-and-pool try-lock, live in the database function
+ * `fanout_take_foothold` (prisma/migrations/*_foothold_function), which must be VOLATILE:
+ * its checks need a snapshot taken after the lock, not the statement's.
  */
 const F = JOB_COLUMNS.length + 9;
-const FOOTHOLD = `SELECT $${F}::double precision AS lease_ms WHERE $${F}::double precision IS NOT NULL
-    AND EXISTS (SELECT 1 FROM tenants tn LEFT JOIN quotas q ON q."tenantId" = tn.id
-                WHERE tn.id = $1::uuid AND tn.status = 'active' AND NOT tn.paused AND coalesce(q."maxConcurrent", 1) >= 1)
-    AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t."tenantId" = $1::uuid AND t.pool = $4 AND t.status IN ('queued', 'running'))
-    AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t."tenantId" = $1::uuid AND t.pool = $4 AND t.status = 'pending')
-    AND EXISTS (SELECT 1 FROM worker_heartbeats w WHERE w.pool = $4
-                AND w."lastSeenAt" > now() - make_interval(secs => $${F}::double precision / 1000))`;
+const FOOTHOLD = `SELECT fanout_take_foothold($1::uuid, $4, $${F}::double precision) AS lease_ms WHERE $${F}::double precision IS NOT NULL`;
 
 const INSERT_ONE_STATEMENT = prepared("insert_job", `WITH j AS (${JOB_INSERT}), fh AS (${FOOTHOLD}),
   t AS (INSERT INTO tasks (${TASK_COLUMNS}, status, admits, "leaseUntil")

@@ -10,7 +10,6 @@ import { insertJob, type NewJob } from "./job-insert";
 import type { TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
 import { isRemotePool, remotePool } from "./remote";
-import { tryLockFoothold } from "./admission";
 import { snapshotOf, type TaskSnapshot } from "./snapshot";
 
 export interface SubmitOptions {
@@ -153,14 +152,9 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
     reducer: route.reducer,
   };
   const tasks = { slices, items, orderingKeys: taskOrderingKeys(slices, input.orderingKey, items) };
-  // A tenant idle in the pool gets its first task admitted by the insert, under its own
-  // foothold lock (see admission.ts): no scheduler round between submit and run.
-  const inserted = idle && !isRemotePool(route.pool)
-    ? await ctx.sql.transaction(async (tx) => {
-        const mine = await tryLockFoothold(tx, tenantId, route.pool);
-        return insertJob(tx, row, tasks, mine ? ctx.leaseMs * 2 : null);
-      })
-    : await insertJob(ctx.sql, row, tasks);
+  // A tenant idle in the pool gets its first task admitted by the insert statement, under
+  // its own foothold lock (job-insert.ts): no scheduler round between submit and run.
+  const inserted = await insertJob(ctx.sql, row, tasks, idle && !isRemotePool(route.pool) ? ctx.leaseMs * 2 : null);
   if (inserted) {
     ctx.queuedItems.accepted(tenantId, total);
     const first = slices[0]!;
