@@ -76,7 +76,7 @@ export const latency: Scenario = {
     const p50: Metric = { name: "start latency p50", unit: "ms", decimals: 1, fanout: [], baseline: [], ratio: [], target: { on: "fanout", ...le(5, "≤ 5 ms") } };
     const p99: Metric = { name: "start latency p99", unit: "ms", decimals: 1, fanout: [], baseline: [], ratio: [], target: { on: "fanout", ...le(20, "≤ 20 ms") } };
     const part = (name: string): Metric => ({ name: `p50 ${name}`, unit: "ms", decimals: 1, fanout: [] });
-    const parts = { enqueue: part("accepted → added to BullMQ"), pickup: part("added → taken by a worker"), claim: part("taken → claimed (startedAt)") };
+    const parts = { enqueue: part("accepted → added to BullMQ"), pickup: part("added → taken by a worker"), claim: part("taken → handler start (startedAt)") };
     res.metrics.push(p50, p99, parts.enqueue, parts.pickup, parts.claim);
     res.notes.push(
       `${n} single-item noop jobs per run, submitted one at a time through the engine's submitJob (what POST /api/v1/jobs calls) about ${gap} ms apart, after ${WARMUP} warm-up jobs. Fanout latency = jobs.createdAt → tasks.startedAt (the worker's Date.now() as the handler is called, after its claim; same host clock), millisecond timestamps. Baseline: raw BullMQ Queue.add → processor start for the same count and spacing (job.timestamp vs the worker's Date.now()). The three "p50 …" rows split Fanout's latency at BullMQ's "added" and "active" events (Redis stream ids, ms); their p50s need not add up to the total's.`,

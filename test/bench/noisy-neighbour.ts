@@ -122,7 +122,7 @@ export const noisyNeighbour: Scenario = {
       target: { on: "fanout", text: `${e.toFixed(2)} ± 0.05`, ok: (v: number) => Math.abs(v - e) <= 0.05 },
     }));
     const part = (name: string): Metric => ({ name: `quiet tenant p99 under flood: ${name}`, unit: "ms", decimals: 1, fanout: [] });
-    const parts = { enqueue: part("accepted → added to BullMQ"), pickup: part("added → taken by a worker"), claim: part("taken → claimed") };
+    const parts = { enqueue: part("accepted → added to BullMQ"), pickup: part("added → taken by a worker"), claim: part("taken → handler start") };
     res.metrics.push(p99, p50, vsIdle, parts.enqueue, parts.pickup, parts.claim, ...shares);
     let idle = ctx.shared.idleP99?.length ? median(ctx.shared.idleP99) : undefined;
     let idleBull = ctx.shared.idleP99Bull?.length ? median(ctx.shared.idleP99Bull) : undefined;

@@ -20,7 +20,7 @@ export interface CommitEntry {
   task: ClaimedTask;
   result: TaskRunResult;
   retryDelayMs: number;
-  /** When the worker claimed the task (epoch ms, its clock): a lazy claim records it only now. */
+  /** When the worker called the handler (epoch ms, its clock): a lazy claim records it only now. */
   startedAt?: number;
 }
 

@@ -98,7 +98,8 @@ export async function redriveJob(ctx: EngineContext, tenantId: string, jobId: st
 /**
  * Pause stops admission; tasks already handed to BullMQ go back to pending (their
  * queue entries turn stale: a claim needs the current admission number). Running
- * tasks finish their current run.
+ * tasks finish their current run, and so does a submit-time foothold that a worker
+ * starts from its snapshot after the pause (snapshot.ts).
  */
 export async function setJobPaused(ctx: EngineContext, tenantId: string, jobId: string, paused: boolean): Promise<void> {
   const job = await findJob(ctx.prisma, tenantId, jobId);

@@ -70,8 +70,9 @@ const INSERT_ONE_STATEMENT = prepared("insert_job", `WITH j AS (${JOB_INSERT}), 
            CASE WHEN x.seq = 0 AND fh.lease_ms IS NOT NULL THEN 1 ELSE 0 END,
            CASE WHEN x.seq = 0 AND fh.lease_ms IS NOT NULL THEN now() + make_interval(secs => fh.lease_ms / 1000) END
     FROM (${tasksSelect("j.id", JOB_COLUMNS.length + 1, "j, ")}) x LEFT JOIN fh ON true
-    RETURNING status)
-  SELECT j.*, EXISTS (SELECT 1 FROM t WHERE t.status = 'queued') AS "footholdAdmitted" FROM j`);
+    RETURNING status, items)
+  SELECT j.*, EXISTS (SELECT 1 FROM t WHERE t.status = 'queued') AS "footholdAdmitted",
+    (SELECT items FROM t WHERE t.status = 'queued') AS "footholdItems" FROM j`);
 
 function taskParams(job: NewJob, t: NewTasks, from: number): unknown[] {
   const batch = t.slices.slice(from, from + TASK_BATCH);
@@ -92,6 +93,11 @@ export interface Inserted {
   job: Job;
   /** The first task was admitted by the insert (admits = 1): enqueue it now. */
   footholdAdmitted: boolean;
+  /**
+   * That task's items as stored (jsonb: object keys reordered, as every read returns them),
+   * for its snapshot (snapshot.ts); null for a range job.
+   */
+  footholdItems?: unknown[] | null;
 }
 
 /**
@@ -104,10 +110,10 @@ export interface Inserted {
 export async function insertJob(sql: Sql, job: NewJob, tasks: NewTasks, footholdLeaseMs: number | null = null): Promise<Inserted | null> {
   const jobParams = JOB_COLUMNS.map((c) => job[c]);
   if (tasks.slices.length <= TASK_BATCH) {
-    const [row] = await sql.query<Job & { footholdAdmitted: boolean }>(INSERT_ONE_STATEMENT, [...jobParams, ...taskParams(job, tasks, 0), footholdLeaseMs]);
+    const [row] = await sql.query<Job & { footholdAdmitted: boolean; footholdItems: unknown[] | null }>(INSERT_ONE_STATEMENT, [...jobParams, ...taskParams(job, tasks, 0), footholdLeaseMs]);
     if (!row) return null;
-    const { footholdAdmitted, ...rest } = row;
-    return { job: rest, footholdAdmitted };
+    const { footholdAdmitted, footholdItems, ...rest } = row;
+    return { job: rest, footholdAdmitted, footholdItems };
   }
   return sql.transaction(async (tx) => {
     const [row] = await tx.query<Job>(JOB_INSERT, jobParams);

@@ -9,7 +9,7 @@ export const MARK_AFTER_MS = 100;
 
 export interface Markable {
   task: ClaimedTask;
-  /** When its claim began (Date.now()): the mark is due MARK_AFTER_MS after it. */
+  /** When the worker took it (Date.now()): the mark is due MARK_AFTER_MS after it. */
   since: number;
   /**
    * When its handler began (Date.now()), after the claim and any wait for a slot: its

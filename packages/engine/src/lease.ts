@@ -37,8 +37,8 @@ WHERE t.status::text IN ('queued', 'running') AND j.status IN ('queued', 'runnin
  */
 const MARK_SQL = prepared("claim_mark", `
 WITH t AS (
-  SELECT t."jobId", t.seq, r.since FROM tasks t
-  JOIN unnest($1::uuid[], $2::int[], $3::int[], $6::float8[], $7::boolean[]) AS r(j, s, a, since, lazy)
+  SELECT t."jobId", t.seq, r.started_at FROM tasks t
+  JOIN unnest($1::uuid[], $2::int[], $3::int[], $6::float8[], $7::boolean[]) AS r(j, s, a, started_at, lazy)
     ON t."jobId" = r.j AND t.seq = r.s AND t.attempt = r.a
   JOIN jobs j ON j.id = t."jobId"
   WHERE (CASE WHEN r.lazy THEN t.status::text IN ('queued', 'pending') ELSE t.status::text = 'running' END)
@@ -48,7 +48,7 @@ WITH t AS (
 )
 UPDATE tasks SET status = 'running', attempt = tasks.attempt + 1, "workerId" = $4,
   "leaseUntil" = now() + make_interval(secs => $5::double precision / 1000),
-  "startedAt" = COALESCE(tasks."startedAt", to_timestamp(t.since / 1000), now())
+  "startedAt" = COALESCE(tasks."startedAt", to_timestamp(t.started_at / 1000), now())
 FROM t WHERE tasks."jobId" = t."jobId" AND tasks.seq = t.seq
 RETURNING tasks."jobId", tasks.seq`);
 

@@ -44,7 +44,8 @@ async function footholdDelivery(pool: string, input: object): Promise<{ jobId: s
 
 describe("foothold snapshot", () => {
   it.each([
-    ["explicit items", "snap-items", { input: { items: [{ a: 1 }, "b", 3] }, chunkSize: 2, timeoutMs: 1234, backoff: { baseMs: 50, maxMs: 500 } }],
+    // Keys out of jsonb's order: Postgres stores { a, zeta }, and so must the snapshot carry it.
+    ["explicit items", "snap-items", { input: { items: [{ zeta: 1, a: { y: 2, b: 3 } }, "b", 3] }, chunkSize: 2, timeoutMs: 1234, backoff: { baseMs: 50, maxMs: 500 } }],
     ["a range", "snap-range", { input: { range: { from: 7, to: 12 } }, chunkSize: 3 }],
   ])("is exactly what a claim reads back for %s", async (_name, pool, input) => {
     const { jobId, data } = await footholdDelivery(pool, input);
@@ -53,12 +54,42 @@ describe("foothold snapshot", () => {
     const ref = { jobId, seq: 0, admits: 1 };
     const read = await claimTask(h.sql, ref, "w1", 2000);
     expect(read).not.toBeNull();
-    expect(taskFromSnapshot(ref, snap!)).toEqual({ ...read!, rangeFrom: read!.rangeFrom === null ? null : String(read!.rangeFrom) });
+    const fromSnapshot = taskFromSnapshot(ref, snap!);
+    expect(fromSnapshot).toEqual({ ...read!, rangeFrom: read!.rangeFrom === null ? null : String(read!.rangeFrom) });
+    // toEqual ignores key order; a handler that serialises its item (sha256) does not.
+    expect(JSON.stringify(fromSnapshot.items)).toBe(JSON.stringify(read!.items));
   });
 
   it("is left out when the first task's items are too big to carry", async () => {
     const { data } = await footholdDelivery("snap-big", { input: { items: ["x".repeat(5000)] } });
     expect("t" in data).toBe(false);
+  });
+
+  it("is what the worker runs, when fresh: a paused foothold still runs from it; a stale one or none is stopped by the read", async () => {
+    const pool = "snap-worker";
+    const submit = async (items: unknown[]) => {
+      const t = await h.newTenant(); // each idle in the pool, so each takes a foothold
+      const { job } = await h.engine.submitJob(t, { handler: "echo", pool, input: { items } });
+      return job.id;
+    };
+    await phantomWorker(pool);
+    const [fresh, none, stale] = [await submit(["a"]), await submit(["x".repeat(5000)]), await submit(["c"])];
+    const queue = new Queue(queueName(pool), { connection: h.redis, prefix: h.prefix });
+    queues.push(queue);
+    const jobs = await Promise.all([fresh, none].map((id) => queue.getJob(bullJobId(id, 0, 1))));
+    expect(jobs.map((j) => "t" in j!.data)).toEqual([true, false]);
+    await Promise.all(jobs.map((j) => j!.remove()));
+    // As a pause does to admitted tasks: the read refuses a pending task, a snapshot never looks.
+    await h.db.prisma.task.updateMany({ where: { jobId: { in: [fresh, none, stale] } }, data: { status: "pending" } });
+    const worker = h.engine.createWorker({ pool });
+    await worker.start();
+    // Re-added after the worker listens for cancels (fresh); `stale` keeps its earlier add.
+    await queue.addBulk(jobs.map((j) => ({ name: j!.name, data: j!.data, opts: { jobId: j!.id!, priority: 1 } })));
+    const status = async (jobId: string) => (await h.db.prisma.task.findFirstOrThrow({ where: { jobId } })).status;
+    await waitFor(() => status(fresh), (s) => s === "done");
+    await waitFor(() => queue.getJobCounts("wait", "prioritized", "active"), (c) => Object.values(c).every((n) => n === 0));
+    expect([await status(none), await status(stale)]).toEqual(["pending", "pending"]);
+    await worker.close();
   });
 
   it("runs fenced like any lazy claim: a cancel before its mark or commit refuses both", async () => {

@@ -5,12 +5,16 @@
  * Postgres round trip fewer between accepted and running, on the path that decides a
  * quiet tenant's start latency (bench scenarios 3 and 4).
  *
- * Nothing is given up in safety. The run is a lazy claim of attempt 1 (the row as inserted:
+ * Results stay exactly-once: the run is a lazy claim of attempt 1 (the row as inserted:
  * queued, attempt 0), so its mark and its commit are fenced exactly as after a read. If the
  * task was cancelled, taken over or finished meanwhile, the mark (after MARK_AFTER_MS) or the
- * commit is refused and the run aborted; a cancel the worker heard before the delivery
- * arrived drops it at once. A snapshot is trusted only on BullMQ's first delivery of the
- * job: a stall re-delivery reads the row, so it can take over a holder that was marked.
+ * commit is refused and the run aborted. What the read did that the snapshot cannot: stop a
+ * cancelled or paused task before its handler starts. So the worker trusts a snapshot only
+ * on BullMQ's first delivery of the job (a stall re-delivery reads, so it can take over a
+ * marked holder), only while it is fresh and only if no cancel of its job was heard
+ * (worker.ts). A pause between submit and pick-up does not stop that first task.
+ * The items come from the stored row (jsonb reorders object keys), so a handler sees them
+ * byte for byte as any later run's read returns them.
  */
 import type { ClaimedTask, TaskRef } from "./lease";
 
@@ -42,7 +46,7 @@ export type SnapshotSource = Pick<ClaimedTask, "tenantId" | "handler" | "inputKi
 
 /** The first task's snapshot (seq 0, offsets from 0); undefined when its items are too big to carry. */
 export function snapshotOf(job: SnapshotSource, items: unknown[] | null, itemCount: number): TaskSnapshot | undefined {
-  if (items && JSON.stringify(items).length > MAX_SNAPSHOT_ITEMS_BYTES) return undefined;
+  if (items && Buffer.byteLength(JSON.stringify(items)) > MAX_SNAPSHOT_ITEMS_BYTES) return undefined;
   return {
     i: items,
     c: itemCount,
@@ -81,7 +85,7 @@ export function taskFromSnapshot(ref: TaskRef, s: TaskSnapshot): ClaimedTask {
     backoffMaxMs: s.bm,
     tenantId: s.tn,
     createdAt: new Date(s.at),
-    jobStatus: "queued",
+    jobStatus: "queued", // as inserted; nothing on the worker's path reads it
     traceparent: s.tp,
   };
 }

@@ -157,8 +157,7 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   const inserted = await insertJob(ctx.sql, row, tasks, idle && !isRemotePool(route.pool) ? ctx.leaseMs * 2 : null);
   if (inserted) {
     ctx.queuedItems.accepted(tenantId, total);
-    const first = slices[0]!;
-    const snapshot = inserted.footholdAdmitted ? snapshotOf(inserted.job, items?.slice(0, first.itemCount) ?? null, first.itemCount) : undefined;
+    const snapshot = inserted.footholdAdmitted ? snapshotOf(inserted.job, inserted.footholdItems ?? null, slices[0]!.itemCount) : undefined;
     return { job: inserted.job, created: true, headers, pool: route.pool, foothold: inserted.footholdAdmitted, snapshot };
   }
 

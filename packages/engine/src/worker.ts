@@ -37,6 +37,9 @@ export interface WorkerHandle {
   kill(): Promise<void>;
 }
 
+/** How long a heard cancel is remembered, and so how old a snapshot the worker trusts. */
+const CANCEL_MEMORY_MS = 10_000;
+
 const spanAttributes = (t: ClaimedTask, workerId: string) => ({
   "fanout.job_id": t.jobId,
   "fanout.task_seq": t.seq,
@@ -60,7 +63,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const held = new Map<string, Markable>();
   // Jobs cancelled lately: a foothold snapshot arriving after its job's cancel is dropped
   // at once rather than refused at its mark (snapshot.ts).
-  const cancelled = new RecentIds(10_000);
+  const cancelled = new RecentIds(CANCEL_MEMORY_MS);
+  let listeningSince = Number.POSITIVE_INFINITY; // until subscribed to cancels, trust no snapshot
   // The concurrency promise: never more than `concurrency` handlers at once, however many
   // tasks the BullMQ jobs this worker holds carry (a bundle is one job, many tasks).
   const slots = new Slots(concurrency);
@@ -100,9 +104,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     pace();
     const one = (r: TaskRef, urgent: boolean, snap?: TaskSnapshot) => processTask(r, urgent, snap).finally(() => (tasksHeld--, pace()));
     try {
-      // A foothold (priority 1, always a single task) also goes first for a slot. Its
-      // snapshot is trusted on the first delivery only: a re-delivery reads (snapshot.ts).
-      const snap = "t" in bull.data && bull.attemptsStarted <= 1 ? bull.data.t : undefined;
+      // A foothold (priority 1, always a single task) also goes first for a slot.
+      const snap = "t" in bull.data && trustSnapshot(bull) ? bull.data.t : undefined;
       if (refs.length === 1) return await one(refs[0]!, bull.priority === 1, snap);
       const settled = await Promise.allSettled(refs.map((r) => one(r, false)));
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -130,8 +133,19 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     if (worker) worker.concurrency = Math.max(1, jobsHeld + Math.max(0, concurrency - tasksHeld));
   }
 
+  /**
+   * A snapshot stands in for the claim's read (snapshot.ts) only on BullMQ's first delivery
+   * (a re-delivery reads, so it can take over a marked holder) and only while a cancel of
+   * its job would still be in `cancelled`: added after this worker subscribed to cancels and
+   * less than CANCEL_MEMORY_MS ago (the producer's clock; skew errs either way by as much,
+   * and fencing holds regardless). Otherwise the read decides.
+   */
+  function trustSnapshot(bull: BullJob<DeliveryData>): boolean {
+    return bull.attemptsStarted <= 1 && bull.timestamp >= listeningSince && Date.now() - bull.timestamp < CANCEL_MEMORY_MS;
+  }
+
   async function processTask(ref: TaskRef, urgent: boolean, snap?: TaskSnapshot): Promise<void> {
-    const claimedAt = Date.now();
+    const arrivedAt = Date.now();
     if (snap && cancelled.has(ref.jobId)) return wakeScheduler(ctx, pool);
     // A foothold claims on its own statement: in the batcher it would wait behind the
     // batches a flooding tenant keeps in flight (58 ms of the quiet tenant's p99 in the bench).
@@ -142,7 +156,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     // Delivered twice to this worker (a bundle and the single the reconciler re-added): the
     // copy already held runs it; a second entry would replace it in `held` and lose its lease.
     if (held.has(key)) return;
-    const entry: Markable = { task, since: claimedAt, ctl: new AbortController(), committing: false };
+    const entry: Markable = { task, since: arrivedAt, ctl: new AbortController(), committing: false };
     // Held (so it gets marked, heartbeats renew its lease and a cancel aborts it) while it waits for a slot.
     held.set(key, entry);
     try {
@@ -209,6 +223,10 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     id,
     async start() {
       await subscriber.subscribe(ctx.channels.cancel);
+      listeningSince = Date.now();
+      // Cancels published while the connection is down are never heard: distrust older snapshots.
+      subscriber.on("close", () => (listeningSince = Number.POSITIVE_INFINITY));
+      subscriber.on("ready", () => (listeningSince = Date.now()));
       subscriber.on("message", (_channel, jobId: string) => {
         cancelled.add(jobId);
         for (const h of held.values()) if (h.task.jobId === jobId) h.ctl.abort(new Error("job cancelled"));
