@@ -163,7 +163,9 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
         await enqueue(getQueue(pool), [{ jobId: job.id, seq: 0, admits: 1, bullPriority: 1, snapshot }])
           .catch((err) => ctx.logger.warn({ err, jobId: job.id }, "foothold enqueue failed; the reconciler will re-add it"));
       }
-      wakeScheduler(ctx, pool); // no announce: nobody can be watching a job id minted just now
+      // A one-task job whose task the submit admitted leaves a round nothing to do; that round
+      // (four statements) would only compete with the task's own start for the cores.
+      if (!(foothold && job.taskCount === 1)) wakeScheduler(ctx, pool); // no announce: nobody can be watching a job id minted just now
       // A new job has nothing running yet: its row is the whole view.
       return { job: toJobView(job), created, headers };
     },

@@ -86,8 +86,8 @@ describe("foothold snapshot", () => {
     // Re-added after the worker listens for cancels (fresh); `stale` keeps its earlier add.
     await queue.addBulk(jobs.map((j) => ({ name: j!.name, data: j!.data, opts: { jobId: j!.id!, priority: 1 } })));
     const status = async (jobId: string) => (await h.db.prisma.task.findFirstOrThrow({ where: { jobId } })).status;
-    await waitFor(() => status(fresh), (s) => s === "done");
-    await waitFor(() => queue.getJobCounts("wait", "prioritized", "active"), (c) => Object.values(c).every((n) => n === 0));
+    await waitFor(() => status(fresh), (s) => s === "done", 30_000);
+    await waitFor(() => queue.getJobCounts("wait", "prioritized", "active"), (c) => Object.values(c).every((n) => n === 0), 30_000);
     expect([await status(none), await status(stale)]).toEqual(["pending", "pending"]);
     await worker.close();
   });

@@ -9,7 +9,7 @@ export interface Breakdown {
   enqueue: number[];
   /** "added" → "active" (BullMQ hands the task to a worker). */
   pickup: number[];
-  /** "active" → tasks.startedAt (the worker's claim statement). */
+  /** "active" → tasks.startedAt (the worker calls the handler). */
   claim: number[];
 }
 
