@@ -121,6 +121,9 @@ let bundles: Promise<[string, string]> | undefined;
 const inflightOverride = () =>
   Object.fromEntries(["SCHEDULER_INFLIGHT_PER_SLOT", "SCHEDULER_MIN_ROUND_GAP_MS"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 
+/** Exploration: BENCH_METRICS_PORT_BASE=9600 serves /metrics on 9600 (scheduler) and 9600 + i (worker i), to scrape mid-run. */
+const metricsPort = (i: number): Record<string, string> => (process.env.BENCH_METRICS_PORT_BASE ? { METRICS_PORT: String(Number(process.env.BENCH_METRICS_PORT_BASE) + i) } : {});
+
 export async function startCluster(env: FanoutEnv, opts: ClusterOptions): Promise<Cluster> {
   bundles ??= Promise.all([bundleApp("worker"), bundleApp("scheduler")]);
   const [workerMain, schedulerMain] = await bundles;
@@ -133,11 +136,11 @@ export async function startCluster(env: FanoutEnv, opts: ClusterOptions): Promis
     workers.push(
       spawnManaged(`worker-${i}-${tag}`, workerMain, {
         profileDir: opts.cpuProfDir,
-        env: { ...common, WORKER_CONCURRENCY: String(opts.concurrency), WORKER_ID: `bench-w${i}-${tag}` },
+        env: { ...common, WORKER_CONCURRENCY: String(opts.concurrency), WORKER_ID: `bench-w${i}-${tag}`, ...metricsPort(i) },
       }),
     );
   }
-  const scheduler = spawnManaged(`scheduler-${tag}`, schedulerMain, { profileDir: opts.cpuProfDir, env: { ...common, SCHEDULER_ID: `bench-s-${tag}`, ...inflightOverride() } });
+  const scheduler = spawnManaged(`scheduler-${tag}`, schedulerMain, { profileDir: opts.cpuProfDir, env: { ...common, SCHEDULER_ID: `bench-s-${tag}`, ...inflightOverride(), ...metricsPort(0) } });
   const ready = (p: Proc, re: RegExp) => p.waitForLine(re).then(() => Date.now());
   const [schedAt, ...workerAt] = await Promise.all([ready(scheduler, /"scheduler started"/), ...workers.map((w) => ready(w, /"worker started"/))]);
   if (schedAt! <= Math.max(...workerAt)) await sleep(1100);
