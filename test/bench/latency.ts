@@ -1,7 +1,8 @@
 // Scenario 3: scheduling latency on an idle system. Single-item jobs are submitted one at a
 // time, ~20 ms apart; latency = job accepted (jobs.createdAt, Postgres) → handler start
-// (tasks.startedAt: the worker's clock as it calls the handler; one host, one clock). Baseline: raw BullMQ add → processor start (job.timestamp vs
-// Date.now() in the worker process; same clock, same millisecond resolution).
+// (tasks.startedAt: the worker's clock as it calls the handler; one host, one clock).
+// Baseline: raw BullMQ add → processor start (job.timestamp vs Date.now() in the worker
+// process; same clock, same millisecond resolution).
 import { scoped } from "./lib/cleanup";
 import { startBaseline } from "./lib/bullmq";
 import { fanoutEnv, startCluster, startLatencies, type FanoutEnv } from "./lib/fanout";

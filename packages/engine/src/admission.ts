@@ -124,27 +124,13 @@ export const ADMISSION_LOCK_TEXT = LOCK_SQL.text;
  * Admission decisions for a pool are serialised by this transaction-scoped lock: two
  * scheduler rounds (demand read + admit), say from two schedulers during a leader handover,
  * never decide from counts the other is about to change, so no tenant passes its
- * maxConcurrent. Submit-time footholds take their own lock instead (below). A cancel holds it
+ * maxConcurrent. Submit-time footholds take their own lock instead (job-insert.ts). A cancel holds it
  * too (control.ts), so a round in progress finishes before the cancel cancels what is in
  * flight, and later rounds see the job cancelled.
  */
 export async function lockAdmission(tx: Sql, pool: string): Promise<void> {
   await tx.query(LOCK_SQL, [pool]);
 }
-
-/*
- * A submit's foothold (job-insert.ts, the database function fanout_take_foothold) serialises
- * only with the same tenant's footholds in the pool, not with the pool's rounds: under a
- * flood the pool lock made a quiet tenant's submit wait out whole admission rounds (bench
- * scenario 4, p99 accepted → added 20 ms). No round can grant this tenant anything the
- * foothold then doubles: a foothold needs the tenant to have nothing in flight and nothing
- * pending in the pool, so any round that has not seen the foothold's commit saw the tenant
- * with nothing ready and granted it nothing. What a round may miss is the pool bound, by at
- * most one task per idle tenant: the overshoot footholds are allowed anyway. Its lock is a
- * try-lock: a submit that finds another of the tenant's submits taking a foothold takes
- * none; waiting serialised a burst of one tenant's submits behind each other's commits
- * (40 ms a wait in bench scenario 5).
- */
 
 /**
  * One admission round for a pool: work out each tenant's grant, then move that many of

@@ -104,7 +104,7 @@ export function isBundleJobId(id: string | undefined): boolean {
 }
 
 export function singleData(t: TaskRef, snapshot?: TaskSnapshot): SingleData {
-  return snapshot ? { j: t.jobId, s: t.seq, a: t.admits, t: snapshot } : { j: t.jobId, s: t.seq, a: t.admits };
+  return { j: t.jobId, s: t.seq, a: t.admits, ...(snapshot && { t: snapshot }) };
 }
 
 export function bundleData(tasks: TaskRef[]): BundleData {

@@ -3,7 +3,7 @@
 // runs a job without waiting for a scheduler round. It must never let a tenant pass its
 // maxConcurrent, however submits and the scheduler's rounds interleave.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, waitFor, type Harness } from "./testing/harness";
+import { createHarness, phantomWorker, waitFor, type Harness } from "./testing/harness";
 
 let h: Harness;
 
@@ -17,14 +17,6 @@ afterAll(async () => {
 
 const taskStatuses = async (jobId: string) =>
   (await h.db.prisma.task.findMany({ where: { jobId }, orderBy: { seq: "asc" }, select: { status: true } })).map((t) => t.status);
-
-/** A worker that looks alive to admission but takes nothing: admitted tasks stay queued. */
-async function phantomWorker(pool: string): Promise<void> {
-  await h.sql.exec(
-    `INSERT INTO worker_heartbeats (id, pool, host, pid, concurrency, running, "lastSeenAt") VALUES ($1, $2, 'test', 0, 8, 0, now())`,
-    [`phantom-${pool}`, pool],
-  );
-}
 
 describe("foothold at submit", () => {
   it("runs an idle tenant's first task with no scheduler at all, and only that task", async () => {
@@ -43,7 +35,7 @@ describe("foothold at submit", () => {
     const { job: noWorker } = await h.engine.submitJob(tenant, { handler: "noop", input: { items: [1] }, pool: "empty" });
     expect(await taskStatuses(noWorker.id)).toEqual(["pending"]);
 
-    await phantomWorker("busy");
+    await phantomWorker(h, "busy");
     const { job: first } = await h.engine.submitJob(tenant, { handler: "noop", input: { items: [1, 2] }, chunkSize: 1, pool: "busy" });
     const { job: second } = await h.engine.submitJob(tenant, { handler: "noop", input: { items: [1] }, pool: "busy" });
     expect(await taskStatuses(first.id)).toEqual(["queued", "pending"]);
@@ -51,7 +43,7 @@ describe("foothold at submit", () => {
   });
 
   it("never lets concurrent submits and scheduler rounds pass maxConcurrent", async () => {
-    await phantomWorker("race");
+    await phantomWorker(h, "race");
     const scheduler = h.engine.createScheduler();
     await scheduler.start();
     for (const maxConcurrent of [1, 2]) {

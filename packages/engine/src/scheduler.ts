@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Queue } from "bullmq";
 import { admitPool } from "./admission";
 import { AdmissionDepth } from "./admission-depth";
 import type { EngineContext } from "./context";
 import { LeaderLease } from "./leader";
 import { reconcile } from "./reconciler";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface SchedulerOptions {
   id?: string;

@@ -8,7 +8,7 @@ import { commitTask } from "./commit";
 import { bullJobId, queueName } from "./keys";
 import { claimTask, markTasks } from "./lease";
 import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
-import { createHarness, waitFor, type Harness } from "./testing/harness";
+import { createHarness, phantomWorker, waitFor, type Harness } from "./testing/harness";
 
 let h: Harness;
 let tenant: string;
@@ -24,17 +24,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** A worker that looks alive to admission but takes nothing: footholds stay in BullMQ. */
-async function phantomWorker(pool: string): Promise<void> {
-  await h.sql.exec(
-    `INSERT INTO worker_heartbeats (id, pool, host, pid, concurrency, running, "lastSeenAt") VALUES ($1, $2, 'test', 0, 8, 0, now())`,
-    [`phantom-${pool}`, pool],
-  );
-}
-
 /** Submits into a pool of its own (so the tenant is idle there) and answers the foothold's delivery. */
 async function footholdDelivery(pool: string, input: object): Promise<{ jobId: string; data: DeliveryData }> {
-  await phantomWorker(pool);
+  await phantomWorker(h, pool);
   const { job } = await h.engine.submitJob(tenant, { handler: "echo", pool, ...input } as never);
   const queue = new Queue(queueName(pool), { connection: h.redis, prefix: h.prefix });
   queues.push(queue);
@@ -72,7 +64,7 @@ describe("foothold snapshot", () => {
       const { job } = await h.engine.submitJob(t, { handler: "echo", pool, input: { items } });
       return job.id;
     };
-    await phantomWorker(pool);
+    await phantomWorker(h, pool);
     const [fresh, none, stale] = [await submit(["a"]), await submit(["x".repeat(5000)]), await submit(["c"])];
     const queue = new Queue(queueName(pool), { connection: h.redis, prefix: h.prefix });
     queues.push(queue);

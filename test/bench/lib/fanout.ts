@@ -117,8 +117,8 @@ export interface Cluster {
 // Bundled once per bench invocation, so every run of every scenario measures the same code.
 let bundles: Promise<[string, string]> | undefined;
 
-/** Exploration only: `SCHEDULER_INFLIGHT_PER_SLOT=4 npm run bench` passes it to the scheduler (the results' notes say so). */
-const inflightOverride = () =>
+/** Exploration only: `SCHEDULER_INFLIGHT_PER_SLOT=4` or `SCHEDULER_MIN_ROUND_GAP_MS=3 npm run bench` passes it to the scheduler (the results' notes say so). */
+const schedulerOverrides = () =>
   Object.fromEntries(["SCHEDULER_INFLIGHT_PER_SLOT", "SCHEDULER_MIN_ROUND_GAP_MS"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 
 /** Exploration: BENCH_METRICS_PORT_BASE=9600 serves /metrics on 9600 (scheduler) and 9600 + i (worker i), to scrape mid-run. */
@@ -140,7 +140,7 @@ export async function startCluster(env: FanoutEnv, opts: ClusterOptions): Promis
       }),
     );
   }
-  const scheduler = spawnManaged(`scheduler-${tag}`, schedulerMain, { profileDir: opts.cpuProfDir, env: { ...common, SCHEDULER_ID: `bench-s-${tag}`, ...inflightOverride(), ...metricsPort(0) } });
+  const scheduler = spawnManaged(`scheduler-${tag}`, schedulerMain, { profileDir: opts.cpuProfDir, env: { ...common, SCHEDULER_ID: `bench-s-${tag}`, ...schedulerOverrides(), ...metricsPort(0) } });
   const ready = (p: Proc, re: RegExp) => p.waitForLine(re).then(() => Date.now());
   const [schedAt, ...workerAt] = await Promise.all([ready(scheduler, /"scheduler started"/), ...workers.map((w) => ready(w, /"worker started"/))]);
   if (schedAt! <= Math.max(...workerAt)) await sleep(1100);

@@ -53,6 +53,14 @@ export async function createHarness(opts: EngineOptions & { redisUrl?: string } 
   };
 }
 
+/** A worker that looks alive to admission in `pool` but takes nothing: admitted tasks stay queued. */
+export async function phantomWorker(h: Pick<Harness, "sql">, pool: string): Promise<void> {
+  await h.sql.exec(
+    `INSERT INTO worker_heartbeats (id, pool, host, pid, concurrency, running, "lastSeenAt") VALUES ($1, $2, 'test', 0, 8, 0, now())`,
+    [`phantom-${pool}`, pool],
+  );
+}
+
 export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000, stepMs = 25): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
