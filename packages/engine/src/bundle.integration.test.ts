@@ -122,13 +122,21 @@ describe("task bundling", () => {
     await enqueue(queue, [dup]);
 
     await h.sql.exec(`DELETE FROM worker_heartbeats WHERE id = 'phantom'`);
+    // The premise is a short handler. The worker publishes what it measures, and on a loaded
+    // machine the probe's setImmediate can take over 2 ms, so later rounds stopped bundling
+    // (CI: 239 BullMQ jobs for 360 tasks). Pin the observed cost while the jobs run.
+    const pin = setInterval(() => void observe("probe", 50), 10);
     const worker = h.engine.createWorker({ pool: POOL, concurrency: C });
     await worker.start();
-    for (const [tenant, jobId, n] of [[tenantA, jobA, 300], [tenantB, jobB, 60]] as const) {
-      const done = await waitFor(() => h.engine.getJob(tenant, jobId), isFinished, 60_000, 50);
-      expect(done.status).toBe("succeeded");
-      const recorded = await recordedIndexes(h, jobId);
-      expect(recorded.sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    try {
+      for (const [tenant, jobId, n] of [[tenantA, jobA, 300], [tenantB, jobB, 60]] as const) {
+        const done = await waitFor(() => h.engine.getJob(tenant, jobId), isFinished, 60_000, 50);
+        expect(done.status).toBe("succeeded");
+        const recorded = await recordedIndexes(h, jobId);
+        expect(recorded.sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      }
+    } finally {
+      clearInterval(pin);
     }
     expect(maxRunning).toBeLessThanOrEqual(C);
     expect(maxRunning).toBe(C); // bundles did run in parallel, up to the bound
