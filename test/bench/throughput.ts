@@ -30,10 +30,16 @@ async function baselineRun(n: number, concurrency: number) {
   return { rate: n / ((end - t0) / 1000), redisCalls: cmd.reduce((a, c) => a + c.calls, 0) / n, commands: cmd, cpuMsPer1k: perK(cpuS, n) };
 }
 
-async function fanoutRun(ctx: BenchContext, n: number) {
+/** Worker processes × tasks each: the same total slots, split differently. */
+interface Shape {
+  workers: number;
+  concurrency: number;
+}
+
+async function fanoutRun(ctx: BenchContext, n: number, shape: Shape) {
   const env = await fanoutEnv();
   const tenant = await env.newTenant();
-  const cluster = await startCluster(env, { workers: ctx.workers, concurrency: ctx.concurrency, cpuProfDir: ctx.cpuProfDir });
+  const cluster = await startCluster(env, { ...shape, cpuProfDir: ctx.cpuProfDir });
   await sleep(300);
   const before = await rowStats(env.db.url);
   const cmdBefore = await commandStats(env.redis);
@@ -74,15 +80,19 @@ export const throughput: Scenario = {
   async run(ctx, res) {
     const n = ctx.quick ? 3000 : 20_000;
     const slots = ctx.workers * ctx.concurrency;
+    // The same slots over two worker processes, measured alongside (no target): each process
+    // batches its own claims and commits, so two halve the batches and double the statements.
+    const split: Shape | undefined = ctx.workers === 1 && slots % 2 === 0 ? { workers: 2, concurrency: slots / 2 } : undefined;
     const rate: Metric = { name: "tasks/s", unit: "", decimals: 0, fanout: [], baseline: [], ratio: [], target: { on: "ratio", ...ge(0.5, "≥ 0.5×") } };
+    const splitRate: Metric | undefined = split && { name: `tasks/s, the same ${slots} slots as ${split.workers} worker processes × ${split.concurrency}`, unit: "", decimals: 0, fanout: [], baseline: [], ratio: [] };
     const rows: Metric = { name: "Postgres rows written per task", unit: "", decimals: 1, fanout: [] };
     const commits: Metric = { name: "Postgres commits per task", unit: "", decimals: 1, fanout: [] };
     const redis: Metric = { name: "Redis commands per task (server-wide)", unit: "", decimals: 1, fanout: [], baseline: [] };
     const cpuRow = (what: string, baseline: boolean): Metric => ({ name: `CPU per 1,000 tasks: ${what}`, unit: "ms", decimals: 0, fanout: [], ...(baseline ? { baseline: [] } : {}) });
     const cpu = { workers: cpuRow("worker processes", true), scheduler: cpuRow("scheduler", false), postgres: cpuRow("Postgres backends", false), redis: cpuRow("Redis server (shared)", true) };
-    res.metrics.push(rate, rows, commits, redis, cpu.workers, cpu.scheduler, cpu.postgres, cpu.redis);
+    res.metrics.push(rate, ...(splitRate ? [splitRate] : []), rows, commits, redis, cpu.workers, cpu.scheduler, cpu.postgres, cpu.redis);
     res.notes.push(
-      `N = ${n.toLocaleString("en-US")} tasks per run. Fanout: one range job with chunkSize 1 (N tasks), 1 scheduler + ${ctx.workers} worker processes × concurrency ${ctx.concurrency}, tenant maxConcurrent 1000; timed from submitJob to the job's finishedAt. Baseline: raw BullMQ 6 addBulk (batches of 5,000) + one Worker process, concurrency ${slots}, no-op processor, removeOnComplete; timed from the first addBulk to the N-th "completed".`,
+      `N = ${n.toLocaleString("en-US")} tasks per run. Fanout: one range job with chunkSize 1 (N tasks), 1 scheduler + ${ctx.workers} worker process(es) × concurrency ${ctx.concurrency} (by default one process, the baseline's shape)${split ? `, and again with the same slots as ${split.workers} processes × ${split.concurrency} (its own row, no target)` : ""}, tenant maxConcurrent 1000; timed from submitJob to the job's finishedAt. Baseline: raw BullMQ 6 addBulk (batches of 5,000) + one Worker process, concurrency ${slots}, no-op processor, removeOnComplete; timed from the first addBulk to the N-th "completed".`,
       "Rows written = pg_stat_user_tables n_tup_ins + n_tup_upd on the run's own database, read after every process that wrote to it exited (so their statistics were flushed); commits = pg_stat_database xact_commit. Redis commands are INFO commandstats deltas of the whole shared server, so other users' traffic inflates them.",
       "CPU per 1,000 tasks = utime + stime (/proc/<pid>/stat) over the timed window: the worker processes (baseline: the BullMQ worker process), the scheduler, the Postgres backends serving the run's database, and Redis (INFO cpu, whole shared server). On a 2-core machine these share the cores, so their sum bounds tasks/s.",
       "Per-statement Postgres execution time per task (pg_stat_statements deltas on the run's database, when the server preloads it) is in each run's details (pgStatements) and the console log.",
@@ -90,7 +100,13 @@ export const throughput: Scenario = {
     ctx.shared.bullRate = rate.baseline;
     for (let i = 1; i <= ctx.runs; i++) {
       const b = await scoped(() => baselineRun(n, slots));
-      const f = await scoped(() => fanoutRun(ctx, n));
+      const f = await scoped(() => fanoutRun(ctx, n, { workers: ctx.workers, concurrency: ctx.concurrency }));
+      const fSplit = split && (await scoped(() => fanoutRun(ctx, n, split)));
+      if (fSplit && splitRate) {
+        splitRate.fanout.push(fSplit.rate);
+        splitRate.baseline!.push(b.rate);
+        splitRate.ratio!.push(fSplit.rate / b.rate);
+      }
       rate.baseline!.push(b.rate);
       rate.fanout.push(f.rate);
       rate.ratio!.push(f.rate / b.rate);
@@ -104,8 +120,9 @@ export const throughput: Scenario = {
       cpu.postgres.fanout.push(f.cpuMsPer1k.postgres!);
       cpu.redis.fanout.push(f.cpuMsPer1k.redis!);
       cpu.redis.baseline!.push(b.cpuMsPer1k.redis!);
-      res.details.push({ run: i, fanout: f, baseline: b });
+      res.details.push({ run: i, fanout: f, baseline: b, ...(fSplit ? { fanoutSplit: fSplit } : {}) });
       ctx.log(`run ${i}: Fanout ${fmt(f.rate, 0)} tasks/s, BullMQ ${fmt(b.rate, 0)} jobs/s, ratio ${(f.rate / b.rate).toFixed(2)}; ${f.rowsPerTask.toFixed(1)} rows and ${f.commitsPerTask.toFixed(1)} commits per task`);
+      if (fSplit && split) ctx.log(`  as ${split.workers} × ${split.concurrency}: Fanout ${fmt(fSplit.rate, 0)} tasks/s, ratio ${(fSplit.rate / b.rate).toFixed(2)}; CPU ms per 1,000 tasks: workers ${fmt(fSplit.cpuMsPer1k.workers!, 0)}, scheduler ${fmt(fSplit.cpuMsPer1k.scheduler!, 0)}, postgres ${fmt(fSplit.cpuMsPer1k.postgres!, 0)}`);
       for (const line of f.pgStatements) ctx.log(`  postgres: ${line}`);
     }
   },
