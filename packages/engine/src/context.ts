@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@fanout/db";
 import type { Redis } from "ioredis";
 import { channels } from "./keys";
+import type { JobInserter } from "./job-group-insert";
 import type { EngineMetrics } from "./metrics";
 import type { QuotaCache } from "./quota";
 import type { QueuedItemsCache } from "./queued-items";
@@ -21,6 +22,8 @@ export interface EngineContext {
   metrics: EngineMetrics;
   quotas: QuotaCache;
   queuedItems: QueuedItemsCache;
+  /** Submits' job inserts, grouped when they arrive together (job-group-insert.ts). */
+  jobInserts: JobInserter;
   /** Hot-path SQL (claims, commits, admission, submit): a pg pool when given. */
   sql: Sql;
 }

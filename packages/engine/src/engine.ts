@@ -12,6 +12,7 @@ import { QueuedItemsCache } from "./queued-items";
 import { sqlFromPool, sqlFromPrisma } from "./sql";
 import { cancelJob, redriveJob, setJobPaused, setTenantPaused, type RedriveFilter } from "./control";
 import { deadLetterGroups, discardDeadLetters, type DeadLetterGroup } from "./dead-letters";
+import { JobInserter } from "./job-group-insert";
 import { channels, queueName } from "./keys";
 import { activeCounts, activeFor, findJob, getResults, listDeadLetters, listJobs, listTasks } from "./queries";
 import { createReductions } from "./reduce";
@@ -121,7 +122,10 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
   const metrics = createMetrics();
   const prisma = deps.prisma ?? noPrisma();
   const sql = deps.pool ? sqlFromPool(deps.pool) : sqlFromPrisma(prisma);
-  const ctx: EngineContext = { ...deps, prisma, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics, quotas: new QuotaCache(prisma), queuedItems: new QueuedItemsCache(), sql };
+  const ctx: EngineContext = {
+    ...deps, prisma, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics,
+    quotas: new QuotaCache(prisma), queuedItems: new QueuedItemsCache(), sql, jobInserts: new JobInserter(sql, deps.logger),
+  };
   let clusterGauges = false;
   const queues = new Map<string, Queue>();
   const getQueue = (pool: string) => {

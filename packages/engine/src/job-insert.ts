@@ -35,7 +35,7 @@ export interface NewTasks {
   orderingKeys: string[][];
 }
 
-const JOB_COLUMNS = ["tenantId", "name", "handler", "pool", "inputKind", "rangeFrom", "rangeTo", "totalItems", "chunkSize", "taskCount", "priority", "maxAttempts", "timeoutMs", "backoffBaseMs", "backoffMaxMs", "orderingKey", "labels", "idempotencyKey", "requestHash", "callbackUrl", "traceparent", "reducer"] as const;
+export const JOB_COLUMNS = ["tenantId", "name", "handler", "pool", "inputKind", "rangeFrom", "rangeTo", "totalItems", "chunkSize", "taskCount", "priority", "maxAttempts", "timeoutMs", "backoffBaseMs", "backoffMaxMs", "orderingKey", "labels", "idempotencyKey", "requestHash", "callbackUrl", "traceparent", "reducer"] as const;
 const CASTS: Record<string, string> = { tenantId: "::uuid", rangeFrom: "::bigint", rangeTo: "::bigint", labels: "::jsonb" };
 const JOB_INSERT = `INSERT INTO jobs ("id", ${JOB_COLUMNS.map((c) => `"${c}"`).join(", ")})
   VALUES (gen_random_uuid(), ${JOB_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ?? ""}`).join(", ")})
@@ -48,7 +48,7 @@ const tasksSelect = (job: string, p: number, from = "") => `
          CASE WHEN $${p + 7}::jsonb IS NULL THEN '{}'::text[]
               ELSE ARRAY(SELECT jsonb_array_elements_text($${p + 7}::jsonb -> (s.ord::int - 1))) END
   FROM ${from}unnest($${p + 3}::int[], $${p + 4}::int[], $${p + 5}::int[]) WITH ORDINALITY AS s(seq, first, cnt, ord)`;
-const TASK_COLUMNS = `"jobId", "seq", "tenantId", "pool", "priority", "firstIndex", "itemCount", "items", "pendingIdx", "orderingKeys"`;
+export const TASK_COLUMNS = `"jobId", "seq", "tenantId", "pool", "priority", "firstIndex", "itemCount", "items", "pendingIdx", "orderingKeys"`;
 const TASK_INSERT = `INSERT INTO tasks (${TASK_COLUMNS})`;
 
 export const TASK_BATCH = 5000;

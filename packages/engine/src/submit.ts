@@ -6,7 +6,7 @@ import type { EngineContext } from "./context";
 import { builtinReducers, isKnownHandler } from "./handlers";
 import { observedItemMicros } from "./handler-stats";
 import { taskOrderingKeys } from "./ordering";
-import { insertJob, type NewJob } from "./job-insert";
+import type { NewJob } from "./job-insert";
 import type { TenantQuota } from "./quota";
 import { takeSubmitToken } from "./rate-limit";
 import { isRemotePool, remotePool } from "./remote";
@@ -154,7 +154,7 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   const tasks = { slices, items, orderingKeys: taskOrderingKeys(slices, input.orderingKey, items) };
   // A tenant idle in the pool gets its first task admitted by the insert statement, under
   // its own foothold lock (job-insert.ts): no scheduler round between submit and run.
-  const inserted = await insertJob(ctx.sql, row, tasks, idle && !isRemotePool(route.pool) ? ctx.leaseMs * 2 : null);
+  const inserted = await ctx.jobInserts.insert({ job: row, tasks, footholdLeaseMs: idle && !isRemotePool(route.pool) ? ctx.leaseMs * 2 : null });
   if (inserted) {
     ctx.queuedItems.accepted(tenantId, total);
     const snapshot = inserted.footholdAdmitted ? snapshotOf(inserted.job, inserted.footholdItems ?? null, slices[0]!.itemCount) : undefined;

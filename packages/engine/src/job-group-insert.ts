@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import type { Job } from "@fanout/db";
+import { MicroBatcher } from "./batcher";
+import { insertJob, JOB_COLUMNS, TASK_BATCH, TASK_COLUMNS, type Inserted, type NewJob, type NewTasks } from "./job-insert";
+import { prepared, type Sql } from "./sql";
+import type { Logger } from "./types";
+
+export interface JobToInsert {
+  job: NewJob;
+  tasks: NewTasks;
+  /** The foothold's lease (job-insert.ts FOOTHOLD), or null to take none. */
+  footholdLeaseMs: number | null;
+}
+
+const RECORD_TYPES: Record<(typeof JOB_COLUMNS)[number], string> = {
+  tenantId: "uuid", name: "text", handler: "text", pool: "text", inputKind: "text", rangeFrom: "bigint", rangeTo: "bigint",
+  totalItems: "int", chunkSize: "int", taskCount: "int", priority: "int", maxAttempts: "int", timeoutMs: "int",
+  backoffBaseMs: "int", backoffMaxMs: "int", orderingKey: "text", labels: "text", idempotencyKey: "text",
+  requestHash: "text", callbackUrl: "text", traceparent: "text", reducer: `"Reducer"`,
+};
+const quoted = JOB_COLUMNS.map((c) => `"${c}"`);
+
+/**
+ * Several submits' jobs and tasks in one statement: the single-job statement
+ * (job-insert.ts) per row, with the same foothold rules. Job ids are minted here so
+ * tasks and answers can name their job. Jobs go in (tenant, idempotency key) order, so two
+ * groups that share keys wait on the unique index in the same order and cannot deadlock;
+ * of two jobs in one group with the same key, the earlier one is stored.
+ */
+const INSERT_GROUP = prepared("insert_job_group", `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, i int, ${JOB_COLUMNS.map((c) => `"${c}" ${RECORD_TYPES[c]}`).join(", ")}, lease double precision)
+), j AS (
+  INSERT INTO jobs (id, ${quoted.join(", ")})
+  SELECT id, ${quoted.map((c) => (c === `"labels"` ? `${c}::jsonb` : c)).join(", ")} FROM input ORDER BY "tenantId", "idempotencyKey", i
+  ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING RETURNING *
+), fh AS (
+  SELECT j.id, fanout_take_foothold(j."tenantId", j.pool, input.lease) AS lease_ms
+  FROM j JOIN input ON input.id = j.id WHERE input.lease IS NOT NULL
+), t AS (
+  INSERT INTO tasks (${TASK_COLUMNS}, status, admits, "leaseUntil")
+  SELECT j.id, s.seq, j."tenantId", j.pool, j.priority, s.first, s.cnt,
+         CASE WHEN $6::jsonb IS NULL THEN NULL ELSE NULLIF($6::jsonb -> (s.ord::int - 1), 'null'::jsonb) END, '{}'::int[],
+         CASE WHEN $7::jsonb IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT jsonb_array_elements_text($7::jsonb -> (s.ord::int - 1))) END,
+         CASE WHEN s.seq = 0 AND fh.lease_ms IS NOT NULL THEN 'queued' ELSE 'pending' END::"TaskStatus",
+         CASE WHEN s.seq = 0 AND fh.lease_ms IS NOT NULL THEN 1 ELSE 0 END,
+         CASE WHEN s.seq = 0 AND fh.lease_ms IS NOT NULL THEN now() + make_interval(secs => fh.lease_ms / 1000) END
+  FROM unnest($2::uuid[], $3::int[], $4::int[], $5::int[]) WITH ORDINALITY AS s(job, seq, first, cnt, ord)
+  JOIN j ON j.id = s.job LEFT JOIN fh ON fh.id = s.job
+  RETURNING "jobId", status, items
+)
+SELECT j.*, EXISTS (SELECT 1 FROM t WHERE t."jobId" = j.id AND t.status = 'queued') AS "footholdAdmitted",
+  (SELECT items FROM t WHERE t."jobId" = j.id AND t.status = 'queued') AS "footholdItems" FROM j`);
+
+/** One statement for all of `group` (each of at most TASK_BATCH tasks); null where the idempotency key existed. */
+export async function insertJobGroup(sql: Sql, group: JobToInsert[]): Promise<(Inserted | null)[]> {
+  const ids = group.map(() => randomUUID());
+  // One foothold per tenant and pool per statement: the function's try-lock is re-entrant
+  // inside one transaction, and whether its checks see this statement's earlier task rows
+  // depends on the plan's order; asking once per tenant makes the rule hold either way.
+  const footholdFor = new Set<string>();
+  const records = group.map(({ job, footholdLeaseMs }, i) => {
+    const key = `${job.tenantId} ${job.pool}`;
+    const lease = footholdLeaseMs !== null && !footholdFor.has(key) ? footholdLeaseMs : null;
+    if (lease !== null) footholdFor.add(key);
+    const rec: Record<string, unknown> = { id: ids[i], i, lease };
+    for (const c of JOB_COLUMNS) rec[c] = typeof job[c] === "bigint" ? String(job[c]) : job[c];
+    return rec;
+  });
+  const taskJob: string[] = [], seq: number[] = [], first: number[] = [], cnt: number[] = [], items: unknown[] = [], keys: string[][] = [];
+  group.forEach(({ tasks }, i) => {
+    tasks.slices.forEach((s, k) => {
+      taskJob.push(ids[i]!);
+      seq.push(s.seq);
+      first.push(s.firstIndex);
+      cnt.push(s.itemCount);
+      items.push(tasks.items ? tasks.items.slice(s.firstIndex, s.firstIndex + s.itemCount) : null);
+      keys.push(tasks.orderingKeys[k] ?? []);
+    });
+  });
+  const anyItems = group.some((g) => g.tasks.items);
+  const anyKeys = keys.some((k) => k.length > 0);
+  const rows = await sql.query<Job & { footholdAdmitted: boolean; footholdItems: unknown[] | null }>(INSERT_GROUP, [
+    JSON.stringify(records), taskJob, seq, first, cnt, anyItems ? JSON.stringify(items) : null, anyKeys ? JSON.stringify(keys) : null,
+  ]);
+  const byId = new Map(rows.map(({ footholdAdmitted, footholdItems, ...job }) => [job.id, { job, footholdAdmitted, footholdItems }]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/**
+ * Group commit for submits: concurrent submits (one web process answering many requests)
+ * share a statement and a WAL flush instead of paying one each; a lone submit runs the
+ * single-job statement on the next tick, as before. A group that fails is retried one
+ * job at a time, so one bad job fails only its own request. Jobs too large for one
+ * statement keep their own transaction.
+ */
+export class JobInserter {
+  private readonly batcher: MicroBatcher<JobToInsert, Inserted | null | Error>;
+
+  constructor(private readonly sql: Sql, private readonly log: Logger, maxGroup = 64) {
+    this.batcher = new MicroBatcher((group) => this.run(group), maxGroup);
+  }
+
+  insert(entry: JobToInsert): Promise<Inserted | null> {
+    if (entry.tasks.slices.length > TASK_BATCH) return insertJob(this.sql, entry.job, entry.tasks, entry.footholdLeaseMs);
+    return this.batcher.submit(entry).then((out) => {
+      if (out instanceof Error) throw out;
+      return out;
+    });
+  }
+
+  /** Statements of at most TASK_BATCH tasks each, one after another. */
+  private async run(group: JobToInsert[]): Promise<(Inserted | null | Error)[]> {
+    const out: (Inserted | null | Error)[] = [];
+    for (let i = 0; i < group.length; ) {
+      let tasks = group[i]!.tasks.slices.length;
+      let end = i + 1;
+      while (end < group.length && tasks + group[end]!.tasks.slices.length <= TASK_BATCH) tasks += group[end++]!.tasks.slices.length;
+      out.push(...(await this.statement(group.slice(i, end))));
+      i = end;
+    }
+    return out;
+  }
+
+  private async statement(group: JobToInsert[]): Promise<(Inserted | null | Error)[]> {
+    if (group.length === 1) return [await this.one(group[0]!)];
+    try {
+      return await insertJobGroup(this.sql, group);
+    } catch (err) {
+      this.log.debug({ err, jobs: group.length }, "grouped job insert failed; inserting one at a time");
+      return Promise.all(group.map((e) => this.one(e)));
+    }
+  }
+
+  private one(e: JobToInsert): Promise<Inserted | null | Error> {
+    return insertJob(this.sql, e.job, e.tasks, e.footholdLeaseMs).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  }
+}
