@@ -10,7 +10,16 @@ export interface JobToInsert {
   tasks: NewTasks;
   /** The foothold's lease (job-insert.ts FOOTHOLD), or null to take none. */
   footholdLeaseMs: number | null;
+  /** The request's size, when known: it bounds a group's payload. */
+  bytes?: number;
 }
+
+/** A group statement carries at most this much request payload; a bigger job goes alone. */
+const GROUP_BYTES = 1 << 20;
+const ALONE_BYTES = 256 << 10;
+/** Without a request size (SDK in-process, tRPC), an item counts as this many bytes. */
+const ITEM_BYTES_GUESS = 256;
+const sizeOf = (e: JobToInsert) => e.bytes ?? (e.tasks.items?.length ?? 0) * ITEM_BYTES_GUESS;
 
 const RECORD_TYPES: Record<(typeof JOB_COLUMNS)[number], string> = {
   tenantId: "uuid", name: "text", handler: "text", pool: "text", inputKind: "text", rangeFrom: "bigint", rangeTo: "bigint",
@@ -34,9 +43,14 @@ WITH input AS (
   INSERT INTO jobs (id, ${quoted.join(", ")})
   SELECT id, ${quoted.map((c) => (c === `"labels"` ? `${c}::jsonb` : c)).join(", ")} FROM input ORDER BY "tenantId", "idempotencyKey", i
   ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING RETURNING *
+), pick AS (
+  -- One foothold per tenant and pool per statement, asked for by its first stored job: the
+  -- function's try-lock is re-entrant inside one transaction, and whether its checks see
+  -- this statement's earlier task rows depends on the plan's order.
+  SELECT DISTINCT ON (j."tenantId", j.pool) j.id, j."tenantId", j.pool, input.lease
+  FROM j JOIN input ON input.id = j.id WHERE input.lease IS NOT NULL ORDER BY j."tenantId", j.pool, input.i
 ), fh AS (
-  SELECT j.id, fanout_take_foothold(j."tenantId", j.pool, input.lease) AS lease_ms
-  FROM j JOIN input ON input.id = j.id WHERE input.lease IS NOT NULL
+  SELECT id, fanout_take_foothold("tenantId", pool, lease) AS lease_ms FROM pick
 ), t AS (
   INSERT INTO tasks (${TASK_COLUMNS}, status, admits, "leaseUntil")
   SELECT j.id, s.seq, j."tenantId", j.pool, j.priority, s.first, s.cnt,
@@ -55,15 +69,8 @@ SELECT j.*, EXISTS (SELECT 1 FROM t WHERE t."jobId" = j.id AND t.status = 'queue
 /** One statement for all of `group` (each of at most TASK_BATCH tasks); null where the idempotency key existed. */
 export async function insertJobGroup(sql: Sql, group: JobToInsert[]): Promise<(Inserted | null)[]> {
   const ids = group.map(() => randomUUID());
-  // One foothold per tenant and pool per statement: the function's try-lock is re-entrant
-  // inside one transaction, and whether its checks see this statement's earlier task rows
-  // depends on the plan's order; asking once per tenant makes the rule hold either way.
-  const footholdFor = new Set<string>();
   const records = group.map(({ job, footholdLeaseMs }, i) => {
-    const key = `${job.tenantId} ${job.pool}`;
-    const lease = footholdLeaseMs !== null && !footholdFor.has(key) ? footholdLeaseMs : null;
-    if (lease !== null) footholdFor.add(key);
-    const rec: Record<string, unknown> = { id: ids[i], i, lease };
+    const rec: Record<string, unknown> = { id: ids[i], i, lease: footholdLeaseMs };
     for (const c of JOB_COLUMNS) rec[c] = typeof job[c] === "bigint" ? String(job[c]) : job[c];
     return rec;
   });
@@ -88,34 +95,57 @@ export async function insertJobGroup(sql: Sql, group: JobToInsert[]): Promise<(I
 }
 
 /**
+ * Whether a failed statement certainly wrote nothing: Postgres itself answered with an
+ * error (pg's DatabaseError: a severity and a SQLSTATE), so the statement rolled back.
+ * A lost connection (no answer, or class 08) or a server going down (57P) may come after
+ * the commit; so may anything else.
+ */
+export function rolledBack(err: unknown): boolean {
+  const { code, severity } = (err ?? {}) as { code?: unknown; severity?: unknown };
+  return typeof severity === "string" && typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith("08") && !code.startsWith("57P");
+}
+
+/**
  * Group commit for submits: concurrent submits (one web process answering many requests)
  * share a statement and a WAL flush instead of paying one each; a lone submit runs the
- * single-job statement on the next tick, as before. A group that fails is retried one
- * job at a time, so one bad job fails only its own request. Jobs too large for one
- * statement keep their own transaction.
+ * single-job statement on the next tick, as before. A group that Postgres refuses is
+ * retried one job at a time, so one bad job fails only its own request; one that may have
+ * committed (the connection dropped) fails every request in it, as a lone submit would.
+ * Submits with an idempotency key group apart: one can wait on the unique index for a
+ * duplicate still being inserted (a job over TASK_BATCH tasks holds its key for its whole
+ * transaction), and that wait must not hold up anyone else's submits. Jobs too large for
+ * one statement, or big requests, go alone.
  */
 export class JobInserter {
-  private readonly batcher: MicroBatcher<JobToInsert, Inserted | null | Error>;
+  private readonly plain: MicroBatcher<JobToInsert, Inserted | null | Error>;
+  private readonly keyed: MicroBatcher<JobToInsert, Inserted | null | Error>;
 
   constructor(private readonly sql: Sql, private readonly log: Logger, maxGroup = 64) {
-    this.batcher = new MicroBatcher((group) => this.run(group), maxGroup);
+    this.plain = new MicroBatcher((group) => this.run(group), maxGroup);
+    this.keyed = new MicroBatcher((group) => this.run(group), maxGroup);
   }
 
   insert(entry: JobToInsert): Promise<Inserted | null> {
-    if (entry.tasks.slices.length > TASK_BATCH) return insertJob(this.sql, entry.job, entry.tasks, entry.footholdLeaseMs);
-    return this.batcher.submit(entry).then((out) => {
+    if (entry.tasks.slices.length > TASK_BATCH || sizeOf(entry) > ALONE_BYTES) return insertJob(this.sql, entry.job, entry.tasks, entry.footholdLeaseMs);
+    return (entry.job.idempotencyKey ? this.keyed : this.plain).submit(entry).then((out) => {
       if (out instanceof Error) throw out;
       return out;
     });
   }
 
-  /** Statements of at most TASK_BATCH tasks each, one after another. */
+  /** Statements of at most TASK_BATCH tasks and GROUP_BYTES of requests each, one after another. */
   private async run(group: JobToInsert[]): Promise<(Inserted | null | Error)[]> {
     const out: (Inserted | null | Error)[] = [];
     for (let i = 0; i < group.length; ) {
       let tasks = group[i]!.tasks.slices.length;
+      let bytes = sizeOf(group[i]!);
       let end = i + 1;
-      while (end < group.length && tasks + group[end]!.tasks.slices.length <= TASK_BATCH) tasks += group[end++]!.tasks.slices.length;
+      for (; end < group.length; end++) {
+        const next = group[end]!;
+        if (tasks + next.tasks.slices.length > TASK_BATCH || bytes + sizeOf(next) > GROUP_BYTES) break;
+        tasks += next.tasks.slices.length;
+        bytes += sizeOf(next);
+      }
       out.push(...(await this.statement(group.slice(i, end))));
       i = end;
     }
@@ -127,7 +157,9 @@ export class JobInserter {
     try {
       return await insertJobGroup(this.sql, group);
     } catch (err) {
-      this.log.debug({ err, jobs: group.length }, "grouped job insert failed; inserting one at a time");
+      const error = err instanceof Error ? err : new Error(String(err));
+      if (!rolledBack(err)) return group.map(() => error);
+      this.log.debug({ err, jobs: group.length }, "grouped job insert refused; inserting one at a time");
       return Promise.all(group.map((e) => this.one(e)));
     }
   }
