@@ -1,6 +1,7 @@
 // Scenario 1: no-op throughput with one item per task. Fanout: one job of N single-item tasks
 // (chunkSize 1, handler noop) run by 1 scheduler + W worker processes; raw BullMQ: addBulk of N
-// jobs and one Worker process with the same total concurrency. Both are timed from the first
+// jobs and one Worker process with the same total concurrency. With the default single worker
+// process, Fanout runs once more with the same slots split over two (its own row, no target). Both are timed from the first
 // submit/add call to the last completion, with their workers already running and idle.
 import { scoped } from "./lib/cleanup";
 import { startBaseline } from "./lib/bullmq";
@@ -39,7 +40,8 @@ interface Shape {
 async function fanoutRun(ctx: BenchContext, n: number, shape: Shape) {
   const env = await fanoutEnv();
   const tenant = await env.newTenant();
-  const cluster = await startCluster(env, { ...shape, cpuProfDir: ctx.cpuProfDir });
+  // Profiles only of the default shape: both would write worker-1-* files into one folder.
+  const cluster = await startCluster(env, { ...shape, cpuProfDir: shape.workers === ctx.workers ? ctx.cpuProfDir : undefined });
   await sleep(300);
   const before = await rowStats(env.db.url);
   const cmdBefore = await commandStats(env.redis);
@@ -82,7 +84,8 @@ export const throughput: Scenario = {
     const slots = ctx.workers * ctx.concurrency;
     // The same slots over two worker processes, measured alongside (no target): each process
     // batches its own claims and commits, so two halve the batches and double the statements.
-    const split: Shape | undefined = ctx.workers === 1 && slots % 2 === 0 ? { workers: 2, concurrency: slots / 2 } : undefined;
+    // Not under --quick, which must stay short.
+    const split: Shape | undefined = !ctx.quick && ctx.workers === 1 && slots % 2 === 0 ? { workers: 2, concurrency: slots / 2 } : undefined;
     const rate: Metric = { name: "tasks/s", unit: "", decimals: 0, fanout: [], baseline: [], ratio: [], target: { on: "ratio", ...ge(0.5, "≥ 0.5×") } };
     const splitRate: Metric | undefined = split && { name: `tasks/s, the same ${slots} slots as ${split.workers} worker processes × ${split.concurrency}`, unit: "", decimals: 0, fanout: [], baseline: [], ratio: [] };
     const rows: Metric = { name: "Postgres rows written per task", unit: "", decimals: 1, fanout: [] };
@@ -90,7 +93,8 @@ export const throughput: Scenario = {
     const redis: Metric = { name: "Redis commands per task (server-wide)", unit: "", decimals: 1, fanout: [], baseline: [] };
     const cpuRow = (what: string, baseline: boolean): Metric => ({ name: `CPU per 1,000 tasks: ${what}`, unit: "ms", decimals: 0, fanout: [], ...(baseline ? { baseline: [] } : {}) });
     const cpu = { workers: cpuRow("worker processes", true), scheduler: cpuRow("scheduler", false), postgres: cpuRow("Postgres backends", false), redis: cpuRow("Redis server (shared)", true) };
-    res.metrics.push(rate, ...(splitRate ? [splitRate] : []), rows, commits, redis, cpu.workers, cpu.scheduler, cpu.postgres, cpu.redis);
+    // The split row last: the rows, commits, Redis and CPU rows describe the default shape.
+    res.metrics.push(rate, rows, commits, redis, cpu.workers, cpu.scheduler, cpu.postgres, cpu.redis, ...(splitRate ? [splitRate] : []));
     res.notes.push(
       `N = ${n.toLocaleString("en-US")} tasks per run. Fanout: one range job with chunkSize 1 (N tasks), 1 scheduler + ${ctx.workers} worker process(es) × concurrency ${ctx.concurrency} (by default one process, the baseline's shape)${split ? `, and again with the same slots as ${split.workers} processes × ${split.concurrency} (its own row, no target)` : ""}, tenant maxConcurrent 1000; timed from submitJob to the job's finishedAt. Baseline: raw BullMQ 6 addBulk (batches of 5,000) + one Worker process, concurrency ${slots}, no-op processor, removeOnComplete; timed from the first addBulk to the N-th "completed".`,
       "Rows written = pg_stat_user_tables n_tup_ins + n_tup_upd on the run's own database, read after every process that wrote to it exited (so their statistics were flushed); commits = pg_stat_database xact_commit. Redis commands are INFO commandstats deltas of the whole shared server, so other users' traffic inflates them.",
@@ -120,7 +124,7 @@ export const throughput: Scenario = {
       cpu.postgres.fanout.push(f.cpuMsPer1k.postgres!);
       cpu.redis.fanout.push(f.cpuMsPer1k.redis!);
       cpu.redis.baseline!.push(b.cpuMsPer1k.redis!);
-      res.details.push({ run: i, fanout: f, baseline: b, ...(fSplit ? { fanoutSplit: fSplit } : {}) });
+      res.details.push({ run: i, fanout: { shape: { workers: ctx.workers, concurrency: ctx.concurrency }, ...f }, baseline: b, ...(fSplit ? { fanoutSplit: { shape: split, ...fSplit } } : {}) });
       ctx.log(`run ${i}: Fanout ${fmt(f.rate, 0)} tasks/s, BullMQ ${fmt(b.rate, 0)} jobs/s, ratio ${(f.rate / b.rate).toFixed(2)}; ${f.rowsPerTask.toFixed(1)} rows and ${f.commitsPerTask.toFixed(1)} commits per task`);
       if (fSplit && split) ctx.log(`  as ${split.workers} × ${split.concurrency}: Fanout ${fmt(fSplit.rate, 0)} tasks/s, ratio ${(fSplit.rate / b.rate).toFixed(2)}; CPU ms per 1,000 tasks: workers ${fmt(fSplit.cpuMsPer1k.workers!, 0)}, scheduler ${fmt(fSplit.cpuMsPer1k.scheduler!, 0)}, postgres ${fmt(fSplit.cpuMsPer1k.postgres!, 0)}`);
       for (const line of f.pgStatements) ctx.log(`  postgres: ${line}`);

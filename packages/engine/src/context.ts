@@ -23,7 +23,7 @@ export interface EngineContext {
   quotas: QuotaCache;
   queuedItems: QueuedItemsCache;
   /** Submits' job inserts, grouped when they arrive together (job-group-insert.ts). */
-  jobInserts: JobInserter;
+  jobInserter: JobInserter;
   /** Hot-path SQL (claims, commits, admission, submit): a pg pool when given. */
   sql: Sql;
 }

@@ -124,7 +124,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
   const sql = deps.pool ? sqlFromPool(deps.pool) : sqlFromPrisma(prisma);
   const ctx: EngineContext = {
     ...deps, prisma, prefix, leaseMs: opts.leaseMs ?? 30_000, channels: channels(prefix), metrics,
-    quotas: new QuotaCache(prisma), queuedItems: new QueuedItemsCache(), sql, jobInserts: new JobInserter(sql, deps.logger),
+    quotas: new QuotaCache(prisma), queuedItems: new QueuedItemsCache(), sql, jobInserter: new JobInserter(sql, deps.logger),
   };
   let clusterGauges = false;
   const queues = new Map<string, Queue>();

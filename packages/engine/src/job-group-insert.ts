@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Job } from "@fanout/db";
 import { MicroBatcher } from "./batcher";
-import { insertJob, JOB_COLUMNS, TASK_BATCH, TASK_COLUMNS, type Inserted, type NewJob, type NewTasks } from "./job-insert";
+import { footholdTaskValues, insertJob, JOB_COLUMNS, TASK_BATCH, TASK_COLUMNS, type Inserted, type InsertedRow, type NewJob, type NewTasks } from "./job-insert";
 import { prepared, type Sql } from "./sql";
 import type { Logger } from "./types";
 
@@ -14,10 +13,11 @@ export interface JobToInsert {
   bytes?: number;
 }
 
-/** A group statement carries at most this much request payload; a bigger job goes alone. */
+/** A group statement carries at most this much of its requests' payload. */
 const GROUP_BYTES = 1 << 20;
+/** A request this big takes its own statement: it would crowd a group and delay the small ones in it. */
 const ALONE_BYTES = 256 << 10;
-/** Without a request size (SDK in-process, tRPC), an item counts as this many bytes. */
+/** Without a request size (the engine called in-process), an item counts as this many bytes. */
 const ITEM_BYTES_GUESS = 256;
 const sizeOf = (e: JobToInsert) => e.bytes ?? (e.tasks.items?.length ?? 0) * ITEM_BYTES_GUESS;
 
@@ -38,17 +38,17 @@ const quoted = JOB_COLUMNS.map((c) => `"${c}"`);
  */
 const INSERT_GROUP = prepared("insert_job_group", `
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, i int, ${JOB_COLUMNS.map((c) => `"${c}" ${RECORD_TYPES[c]}`).join(", ")}, lease double precision)
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, ord int, ${JOB_COLUMNS.map((c) => `"${c}" ${RECORD_TYPES[c]}`).join(", ")}, lease double precision)
 ), j AS (
   INSERT INTO jobs (id, ${quoted.join(", ")})
-  SELECT id, ${quoted.map((c) => (c === `"labels"` ? `${c}::jsonb` : c)).join(", ")} FROM input ORDER BY "tenantId", "idempotencyKey", i
+  SELECT id, ${quoted.map((c) => (c === `"labels"` ? `${c}::jsonb` : c)).join(", ")} FROM input ORDER BY "tenantId", "idempotencyKey", ord
   ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING RETURNING *
 ), pick AS (
   -- One foothold per tenant and pool per statement, asked for by its first stored job: the
   -- function's try-lock is re-entrant inside one transaction, and whether its checks see
   -- this statement's earlier task rows depends on the plan's order.
   SELECT DISTINCT ON (j."tenantId", j.pool) j.id, j."tenantId", j.pool, input.lease
-  FROM j JOIN input ON input.id = j.id WHERE input.lease IS NOT NULL ORDER BY j."tenantId", j.pool, input.i
+  FROM j JOIN input ON input.id = j.id WHERE input.lease IS NOT NULL ORDER BY j."tenantId", j.pool, input.ord
 ), fh AS (
   SELECT id, fanout_take_foothold("tenantId", pool, lease) AS lease_ms FROM pick
 ), t AS (
@@ -56,9 +56,7 @@ WITH input AS (
   SELECT j.id, s.seq, j."tenantId", j.pool, j.priority, s.first, s.cnt,
          CASE WHEN $6::jsonb IS NULL THEN NULL ELSE NULLIF($6::jsonb -> (s.ord::int - 1), 'null'::jsonb) END, '{}'::int[],
          CASE WHEN $7::jsonb IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT jsonb_array_elements_text($7::jsonb -> (s.ord::int - 1))) END,
-         CASE WHEN s.seq = 0 AND fh.lease_ms IS NOT NULL THEN 'queued' ELSE 'pending' END::"TaskStatus",
-         CASE WHEN s.seq = 0 AND fh.lease_ms IS NOT NULL THEN 1 ELSE 0 END,
-         CASE WHEN s.seq = 0 AND fh.lease_ms IS NOT NULL THEN now() + make_interval(secs => fh.lease_ms / 1000) END
+         ${footholdTaskValues("s.seq")}
   FROM unnest($2::uuid[], $3::int[], $4::int[], $5::int[]) WITH ORDINALITY AS s(job, seq, first, cnt, ord)
   JOIN j ON j.id = s.job LEFT JOIN fh ON fh.id = s.job
   RETURNING "jobId", status, items
@@ -70,7 +68,7 @@ SELECT j.*, EXISTS (SELECT 1 FROM t WHERE t."jobId" = j.id AND t.status = 'queue
 export async function insertJobGroup(sql: Sql, group: JobToInsert[]): Promise<(Inserted | null)[]> {
   const ids = group.map(() => randomUUID());
   const records = group.map(({ job, footholdLeaseMs }, i) => {
-    const rec: Record<string, unknown> = { id: ids[i], i, lease: footholdLeaseMs };
+    const rec: Record<string, unknown> = { id: ids[i], ord: i, lease: footholdLeaseMs };
     for (const c of JOB_COLUMNS) rec[c] = typeof job[c] === "bigint" ? String(job[c]) : job[c];
     return rec;
   });
@@ -87,12 +85,14 @@ export async function insertJobGroup(sql: Sql, group: JobToInsert[]): Promise<(I
   });
   const anyItems = group.some((g) => g.tasks.items);
   const anyKeys = keys.some((k) => k.length > 0);
-  const rows = await sql.query<Job & { footholdAdmitted: boolean; footholdItems: unknown[] | null }>(INSERT_GROUP, [
+  const rows = await sql.query<InsertedRow>(INSERT_GROUP, [
     JSON.stringify(records), taskJob, seq, first, cnt, anyItems ? JSON.stringify(items) : null, anyKeys ? JSON.stringify(keys) : null,
   ]);
   const byId = new Map(rows.map(({ footholdAdmitted, footholdItems, ...job }) => [job.id, { job, footholdAdmitted, footholdItems }]));
   return ids.map((id) => byId.get(id) ?? null);
 }
+
+const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 /**
  * Whether a failed statement certainly wrote nothing: Postgres itself answered with an
@@ -108,12 +108,13 @@ export function rolledBack(err: unknown): boolean {
 /**
  * Group commit for submits: concurrent submits (one web process answering many requests)
  * share a statement and a WAL flush instead of paying one each; a lone submit runs the
- * single-job statement on the next tick, as before. A group that Postgres refuses is
+ * single-job statement on the next tick. A group that Postgres refuses is
  * retried one job at a time, so one bad job fails only its own request; one that may have
  * committed (the connection dropped) fails every request in it, as a lone submit would.
  * Submits with an idempotency key group apart: one can wait on the unique index for a
  * duplicate still being inserted (a job over TASK_BATCH tasks holds its key for its whole
- * transaction), and that wait must not hold up anyone else's submits. Jobs too large for
+ * transaction), and that wait must not hold up unkeyed submits (it can still hold up other
+ * keyed ones: two statements in flight per kind). Jobs too large for
  * one statement, or big requests, go alone.
  */
 export class JobInserter {
@@ -157,7 +158,7 @@ export class JobInserter {
     try {
       return await insertJobGroup(this.sql, group);
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
+      const error = toError(err);
       if (!rolledBack(err)) return group.map(() => error);
       this.log.debug({ err, jobs: group.length }, "grouped job insert refused; inserting one at a time");
       return Promise.all(group.map((e) => this.one(e)));
@@ -165,6 +166,6 @@ export class JobInserter {
   }
 
   private one(e: JobToInsert): Promise<Inserted | null | Error> {
-    return insertJob(this.sql, e.job, e.tasks, e.footholdLeaseMs).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    return insertJob(this.sql, e.job, e.tasks, e.footholdLeaseMs).catch(toError);
   }
 }

@@ -75,11 +75,18 @@ export const TASK_BATCH = 5000;
 const F = JOB_COLUMNS.length + 9;
 const FOOTHOLD = `SELECT fanout_take_foothold($1::uuid, $4, $${F}::double precision) AS lease_ms WHERE $${F}::double precision IS NOT NULL`;
 
+/** status, admits and "leaseUntil" of a new task: its job's first one is admitted when the foothold (fh) was taken. */
+export const footholdTaskValues = (seq: string) => `
+  CASE WHEN ${seq} = 0 AND fh.lease_ms IS NOT NULL THEN 'queued' ELSE 'pending' END::"TaskStatus",
+  CASE WHEN ${seq} = 0 AND fh.lease_ms IS NOT NULL THEN 1 ELSE 0 END,
+  CASE WHEN ${seq} = 0 AND fh.lease_ms IS NOT NULL THEN now() + make_interval(secs => fh.lease_ms / 1000) END`;
+
+/** What the insert statements return per job: the row, and whether (and with what items) its foothold task was admitted. */
+export type InsertedRow = Job & { footholdAdmitted: boolean; footholdItems: unknown[] | null };
+
 const INSERT_ONE_STATEMENT = prepared("insert_job", `WITH j AS (${JOB_INSERT}), fh AS (${FOOTHOLD}),
   t AS (INSERT INTO tasks (${TASK_COLUMNS}, status, admits, "leaseUntil")
-    SELECT x.*, CASE WHEN x.seq = 0 AND fh.lease_ms IS NOT NULL THEN 'queued' ELSE 'pending' END::"TaskStatus",
-           CASE WHEN x.seq = 0 AND fh.lease_ms IS NOT NULL THEN 1 ELSE 0 END,
-           CASE WHEN x.seq = 0 AND fh.lease_ms IS NOT NULL THEN now() + make_interval(secs => fh.lease_ms / 1000) END
+    SELECT x.*, ${footholdTaskValues("x.seq")}
     FROM (${tasksSelect("j.id", JOB_COLUMNS.length + 1, "j, ")}) x LEFT JOIN fh ON true
     RETURNING status, items)
   SELECT j.*, EXISTS (SELECT 1 FROM t WHERE t.status = 'queued') AS "footholdAdmitted",
@@ -121,7 +128,7 @@ export interface Inserted {
 export async function insertJob(sql: Sql, job: NewJob, tasks: NewTasks, footholdLeaseMs: number | null = null): Promise<Inserted | null> {
   const jobParams = JOB_COLUMNS.map((c) => job[c]);
   if (tasks.slices.length <= TASK_BATCH) {
-    const [row] = await sql.query<Job & { footholdAdmitted: boolean; footholdItems: unknown[] | null }>(INSERT_ONE_STATEMENT, [...jobParams, ...taskParams(job, tasks, 0), footholdLeaseMs]);
+    const [row] = await sql.query<InsertedRow>(INSERT_ONE_STATEMENT, [...jobParams, ...taskParams(job, tasks, 0), footholdLeaseMs]);
     if (!row) return null;
     const { footholdAdmitted, footholdItems, ...rest } = row;
     return { job: rest, footholdAdmitted, footholdItems };

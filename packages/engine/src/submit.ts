@@ -153,9 +153,10 @@ export async function submitJob(ctx: EngineContext, tenantId: string, input: Cre
   };
   const tasks = { slices, items, orderingKeys: taskOrderingKeys(slices, input.orderingKey, items) };
   // A tenant idle in the pool gets its first task admitted by the insert statement, under
-  // its own foothold lock (job-insert.ts): no scheduler round between submit and run.
+  // its own foothold lock (job-insert.ts; in a group of concurrent submits, for the
+  // tenant's first job stored, job-group-insert.ts): no scheduler round between submit and run.
   const footholdLeaseMs = idle && !isRemotePool(route.pool) ? ctx.leaseMs * 2 : null;
-  const inserted = await ctx.jobInserts.insert({ job: row, tasks, footholdLeaseMs, bytes: opts.requestBytes });
+  const inserted = await ctx.jobInserter.insert({ job: row, tasks, footholdLeaseMs, bytes: opts.requestBytes });
   if (inserted) {
     ctx.queuedItems.accepted(tenantId, total);
     const snapshot = inserted.footholdAdmitted ? snapshotOf(inserted.job, inserted.footholdItems ?? null, slices[0]!.itemCount) : undefined;
