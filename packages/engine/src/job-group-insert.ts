@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { MicroBatcher } from "./batcher";
-import { footholdTaskValues, insertJob, JOB_COLUMNS, TASK_BATCH, TASK_COLUMNS, type Inserted, type InsertedRow, type NewJob, type NewTasks } from "./job-insert";
+import { footholdTaskValues, insertJob, JOB_COLUMNS, sliceItems, taskItemsAndKeys, TASK_BATCH, TASK_COLUMNS, type Inserted, type InsertedRow, type NewJob, type NewTasks } from "./job-insert";
 import { prepared, type Sql } from "./sql";
 import type { Logger } from "./types";
 
@@ -53,9 +53,7 @@ WITH input AS (
   SELECT id, fanout_take_foothold("tenantId", pool, lease) AS lease_ms FROM pick
 ), t AS (
   INSERT INTO tasks (${TASK_COLUMNS}, status, admits, "leaseUntil")
-  SELECT j.id, s.seq, j."tenantId", j.pool, j.priority, s.first, s.cnt,
-         CASE WHEN $6::jsonb IS NULL THEN NULL ELSE NULLIF($6::jsonb -> (s.ord::int - 1), 'null'::jsonb) END, '{}'::int[],
-         CASE WHEN $7::jsonb IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT jsonb_array_elements_text($7::jsonb -> (s.ord::int - 1))) END,
+  SELECT j.id, s.seq, j."tenantId", j.pool, j.priority, s.first, s.cnt, ${taskItemsAndKeys("$6", "$7")},
          ${footholdTaskValues("s.seq")}
   FROM unnest($2::uuid[], $3::int[], $4::int[], $5::int[]) WITH ORDINALITY AS s(job, seq, first, cnt, ord)
   JOIN j ON j.id = s.job LEFT JOIN fh ON fh.id = s.job
@@ -79,7 +77,7 @@ export async function insertJobGroup(sql: Sql, group: JobToInsert[]): Promise<(I
       seq.push(s.seq);
       first.push(s.firstIndex);
       cnt.push(s.itemCount);
-      items.push(tasks.items ? tasks.items.slice(s.firstIndex, s.firstIndex + s.itemCount) : null);
+      items.push(sliceItems(tasks.items, s));
       keys.push(tasks.orderingKeys[k] ?? []);
     });
   });

@@ -41,12 +41,22 @@ const JOB_INSERT = `INSERT INTO jobs ("id", ${JOB_COLUMNS.map((c) => `"${c}"`).j
   VALUES (gen_random_uuid(), ${JOB_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ?? ""}`).join(", ")})
   ON CONFLICT ("tenantId", "idempotencyKey") DO NOTHING RETURNING *`;
 
+/**
+ * items, pendingIdx and orderingKeys of the task at ordinal s.ord, from two per-task JSON
+ * arrays (either parameter null: no task has any). A range task's items entry is JSON null
+ * and is stored as SQL NULL.
+ */
+export const taskItemsAndKeys = (items: string, keys: string) => `
+  CASE WHEN ${items}::jsonb IS NULL THEN NULL ELSE NULLIF(${items}::jsonb -> (s.ord::int - 1), 'null'::jsonb) END, '{}'::int[],
+  CASE WHEN ${keys}::jsonb IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT jsonb_array_elements_text(${keys}::jsonb -> (s.ord::int - 1))) END`;
+
+/** A task's own items out of its job's (null for a range job). */
+export const sliceItems = (items: unknown[] | undefined, s: TaskSlice): unknown[] | null =>
+  items ? items.slice(s.firstIndex, s.firstIndex + s.itemCount) : null;
+
 /** Tasks of one job from a batch of slices: one multi-row INSERT, never a round trip per task. */
 const tasksSelect = (job: string, p: number, from = "") => `
-  SELECT ${job}, s.seq, $${p}::uuid, $${p + 1}::text, $${p + 2}::int, s.first, s.cnt,
-         CASE WHEN $${p + 6}::jsonb IS NULL THEN NULL ELSE $${p + 6}::jsonb -> (s.ord::int - 1) END, '{}'::int[],
-         CASE WHEN $${p + 7}::jsonb IS NULL THEN '{}'::text[]
-              ELSE ARRAY(SELECT jsonb_array_elements_text($${p + 7}::jsonb -> (s.ord::int - 1))) END
+  SELECT ${job}, s.seq, $${p}::uuid, $${p + 1}::text, $${p + 2}::int, s.first, s.cnt, ${taskItemsAndKeys(`$${p + 6}`, `$${p + 7}`)}
   FROM ${from}unnest($${p + 3}::int[], $${p + 4}::int[], $${p + 5}::int[]) WITH ORDINALITY AS s(seq, first, cnt, ord)`;
 export const TASK_COLUMNS = `"jobId", "seq", "tenantId", "pool", "priority", "firstIndex", "itemCount", "items", "pendingIdx", "orderingKeys"`;
 const TASK_INSERT = `INSERT INTO tasks (${TASK_COLUMNS})`;
@@ -102,7 +112,7 @@ function taskParams(job: NewJob, t: NewTasks, from: number): unknown[] {
     batch.map((s) => s.seq),
     batch.map((s) => s.firstIndex),
     batch.map((s) => s.itemCount),
-    t.items ? JSON.stringify(batch.map((s) => t.items!.slice(s.firstIndex, s.firstIndex + s.itemCount))) : null,
+    t.items ? JSON.stringify(batch.map((s) => sliceItems(t.items, s))) : null,
     keys.some((k) => k.length > 0) ? JSON.stringify(keys) : null,
   ];
 }
