@@ -1,10 +1,10 @@
-import type { Queue } from "bullmq";
 import type { EngineContext } from "./context";
 import { allocateSlots, type TenantDemand } from "./fair-share";
 import { bundleData, bundleJobId, isShort, planDelivery, singleData, type Deliverable, type DeliveryData } from "./bundle";
 import { observedItemMicros } from "./handler-stats";
 import { bullJobId } from "./keys";
 import { ORDERING_CLEAR } from "./ordering";
+import { addToLanes, type PoolQueues } from "./lanes";
 import { isRemotePool } from "./remote";
 import { DEFAULT_QUOTA } from "./quota";
 import { prepared, type Sql } from "./sql";
@@ -22,32 +22,37 @@ const JOB_OPTS = { removeOnComplete: true, removeOnFail: true } as const;
  * BullMQ entries carry only the task's reference; the worker reads the rest when it
  * claims. One BullMQ job per task: the reconciler's re-adds and the submit-time foothold
  * use this (their ids are the tasks' own, so a re-add of a task still in Redis is a no-op).
+ * Footholds (bullPriority 1) go to the foothold lane (lanes.ts), the rest to the main queue.
  */
-export async function enqueue(queue: Queue, tasks: (AdmittedTask & { bullPriority?: number; snapshot?: TaskSnapshot })[]): Promise<void> {
+export async function enqueue(queues: PoolQueues, tasks: (AdmittedTask & { bullPriority?: number; snapshot?: TaskSnapshot })[]): Promise<void> {
   if (tasks.length === 0) return;
-  await queue.addBulk(tasks.map((t) => singleJob(t, t.bullPriority, t.snapshot)));
+  const footholds = tasks.filter((t) => t.bullPriority === 1);
+  const rest = tasks.filter((t) => t.bullPriority !== 1);
+  await addToLanes(queues, rest.map((t) => singleJob(t, t.bullPriority, t.snapshot)), footholds.map((t) => singleJob(t, undefined, t.snapshot)));
 }
 
 /** A BullMQ job carrying one task, under the task's own id. */
-function singleJob(t: AdmittedTask, priority: number | undefined, snapshot?: TaskSnapshot) {
+export function singleJob(t: AdmittedTask, priority: number | undefined, snapshot?: TaskSnapshot) {
   return { name: "task", data: singleData(t, snapshot) as DeliveryData, opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), ...JOB_OPTS, ...(priority ? { priority } : {}) } };
 }
 
 /**
  * An admission round's tasks, bundled where planDelivery says (bundle.ts): short tasks
  * granted to one tenant share a BullMQ job; footholds and long or never-observed tasks
- * get one each. Still a single addBulk for the whole round.
+ * get one each. One addBulk per lane for the whole round.
  */
-export async function enqueuePlanned(queue: Queue, tasks: (AdmittedTask & Deliverable)[]): Promise<{ jobs: number; bundles: number }> {
+export async function enqueuePlanned(queues: PoolQueues, tasks: (AdmittedTask & Deliverable)[]): Promise<{ jobs: number; bundles: number }> {
   const plan = planDelivery(tasks);
   if (plan.length === 0) return { jobs: 0, bundles: 0 };
-  await queue.addBulk(
-    plan.map((group) => {
-      const first = group[0]!;
-      if (group.length === 1) return singleJob(first, first.bullPriority);
-      return { name: "bundle", data: bundleData(group) as DeliveryData, opts: { ...JOB_OPTS, priority: first.bullPriority, jobId: bundleJobId(first) } };
-    }),
-  );
+  const main: ReturnType<typeof singleJob>[] = [];
+  const footholds: ReturnType<typeof singleJob>[] = [];
+  for (const group of plan) {
+    const first = group[0]!;
+    if (group.length > 1) main.push({ name: "bundle", data: bundleData(group) as DeliveryData, opts: { ...JOB_OPTS, priority: first.bullPriority, jobId: bundleJobId(first) } });
+    else if (first.bullPriority === 1) footholds.push(singleJob(first, undefined));
+    else main.push(singleJob(first, first.bullPriority));
+  }
+  await addToLanes(queues, main, footholds);
   return { jobs: plan.length, bundles: plan.filter((g) => g.length > 1).length };
 }
 
@@ -148,7 +153,7 @@ export interface AdmitOutcome {
   short: number;
 }
 
-export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, capacity: number, opts: { promoteRetries?: boolean } = {}): Promise<AdmitOutcome> {
+export async function admitPool(ctx: EngineContext, queues: PoolQueues, pool: string, capacity: number, opts: { promoteRetries?: boolean } = {}): Promise<AdmitOutcome> {
   // Due retries are promoted on the scheduler's tick, not on every wake-up: they already
   // wait out a backoff, and the hot path (a submit, a finished task) saves a statement.
   if (opts.promoteRetries) await promoteDueRetries(ctx, pool);
@@ -171,7 +176,7 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     // unprioritised tasks admitted while a tenant was alone would still queue ahead of a
     // newcomer's.
     // First come, first served, except a foothold: the first task of a tenant with nothing
-    // in flight goes ahead of everything waiting. Serving everyone else in admission order
+    // in flight goes ahead of everything waiting, on its own lane (lanes.ts). Serving everyone else in admission order
     // gives every tenant the same wait, so throughput follows the in-flight shares the
     // water-filling set (3:2:1 → .498/.334/.168 in the bench); ordering by share position
     // or by virtual time let one tenant's tasks consistently jump the queue.
@@ -179,7 +184,7 @@ export async function admitPool(ctx: EngineContext, queue: Queue, pool: string, 
     const idle = new Set(demand.filter((d) => d.inflight === 0).map((d) => d.tenantId));
     const micros = await taskMicros(ctx, admitted);
     short = micros.filter(isShort).length;
-    const { jobs, bundles } = await enqueuePlanned(queue, admitted.map((t, i) => ({
+    const { jobs, bundles } = await enqueuePlanned(queues, admitted.map((t, i) => ({
       jobId: t.jobId, seq: t.seq, admits: t.admits, tenantId: t.tenantId,
       bullPriority: idle.delete(t.tenantId) ? 1 : 2,
       taskMicros: micros[i],

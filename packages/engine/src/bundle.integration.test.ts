@@ -1,6 +1,6 @@
 // Task bundling in transport (bundle.ts): short tasks an admission round grants a tenant
 // travel several to one BullMQ job, while each is still claimed, run and committed on its
-// own. Proves: the queue really holds bundles (and footholds stay single priority-1 jobs);
+// own. Proves: the queue really holds bundles (and footholds stay single jobs, on the foothold lane);
 // the reconciler does not take a waiting bundle's tasks for lost; every item is recorded
 // once; a worker never runs more handlers at once than its concurrency; duplicate
 // deliveries of bundled tasks are refused by claim fencing; and a worker SIGKILLed
@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueue } from "./admission";
 import { isBundleJobId, MAX_BUNDLE, refsOf, type DeliveryData } from "./bundle";
 import { builtinHandlers } from "./handlers";
-import { bullJobId, queueName } from "./keys";
+import { bullJobId, footholdQueueName, queueName } from "./keys";
+import type { PoolQueues } from "./lanes";
 import { createHarness, isFinished, recordedIndexes, REDIS_URL, waitFor, type Harness } from "./testing/harness";
 import type { SchedulerHandle } from "./engine";
 
@@ -32,6 +33,7 @@ builtinHandlers.probe = async (item) => {
 
 let h: Harness;
 let queue: Queue;
+let lanes: PoolQueues;
 let scheduler: SchedulerHandle;
 let jobA: string;
 let jobB: string;
@@ -43,7 +45,7 @@ const children: ChildProcess[] = [];
 const observe = (handler: string, us: number) => h.redis.hset(`${h.prefix}:{stats}:handler-item-us`, handler, String(us));
 const phantom = (concurrency: number) =>
   h.sql.exec(`INSERT INTO worker_heartbeats (id, pool, host, pid, concurrency, running, "lastSeenAt") VALUES ('phantom', $1, 'test', 0, $2, 0, now())`, [POOL, concurrency]);
-const queued = async () => (await queue.getJobs(["prioritized", "wait"])).filter(Boolean);
+const queued = async () => (await Promise.all([queue, lanes.footholds].map((q) => q.getJobs(["prioritized", "wait"])))).flat().filter(Boolean);
 /** BullMQ jobs ever added to a queue, from its event stream (independent of our metrics). */
 async function jobsAdded(pool: string): Promise<string[]> {
   const entries = await h.redis.xrange(`${h.prefix}:${queueName(pool)}:events`, "-", "+");
@@ -56,6 +58,7 @@ async function jobsAdded(pool: string): Promise<string[]> {
 beforeAll(async () => {
   h = await createHarness({ leaseMs: LEASE_MS });
   queue = new Queue(queueName(POOL), { connection: h.redis, prefix: h.prefix });
+  lanes = { main: queue, footholds: new Queue(footholdQueueName(POOL), { connection: h.redis, prefix: h.prefix }) };
   [tenantA, tenantB] = [await h.newTenant(), await h.newTenant()];
   await observe("probe", 50);
   // Submitted with no live worker in the pool: no submit-time foothold, so the first round
@@ -71,11 +74,12 @@ afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
   delete builtinHandlers.probe;
   await queue?.close();
+  await lanes?.footholds.close();
   await h?.close();
 });
 
 describe("task bundling", () => {
-  it("puts a round's short tasks in bundles and keeps each tenant's foothold a single priority-1 job", async () => {
+  it("puts a round's short tasks in bundles and sends each tenant's foothold alone on the foothold lane", async () => {
     const inQueue = async () => (await queued()).reduce((n, j) => n + refsOf(j.data as DeliveryData).length, 0);
     await waitFor(inQueue, (n) => n === 40);
     const jobs = await queued();
@@ -84,8 +88,10 @@ describe("task bundling", () => {
     // Far fewer BullMQ jobs than tasks.
     expect(jobs.length).toBeLessThanOrEqual(8);
 
+    const inLane = (await lanes.footholds.getJobs(["wait"])).filter(Boolean);
+    expect(inLane).toHaveLength(2);
     for (const jobId of [jobA, jobB]) {
-      const foothold = jobs.filter((j) => j.priority === 1 && (j.data as { j?: string }).j === jobId);
+      const foothold = inLane.filter((j) => (j.data as { j?: string }).j === jobId);
       expect(foothold).toHaveLength(1);
       expect(foothold[0]!.id).toBe(bullJobId(jobId, 0, 1));
       expect(foothold[0]!.data).toEqual({ j: jobId, s: 0, a: 1 });
@@ -119,7 +125,7 @@ describe("task bundling", () => {
     // A duplicate delivery of a bundled, still-queued task, as a racing reconciler would add it.
     const bundle = (await queued()).find((j) => isBundleJobId(j.id))!;
     const dup = refsOf(bundle.data as DeliveryData)[1]!;
-    await enqueue(queue, [dup]);
+    await enqueue(lanes, [dup]);
 
     await h.sql.exec(`DELETE FROM worker_heartbeats WHERE id = 'phantom'`);
     // The premise is a short handler. The worker publishes what it measures, and on a loaded
@@ -157,7 +163,7 @@ describe("task bundling", () => {
     const worker = h.engine.createWorker({ pool: POOL, concurrency: C });
     await worker.start();
     // The same refs as their bundles carried (same admits): claims must find them finished.
-    await enqueue(queue, late.map((t) => ({ jobId: jobA, seq: t.seq, admits: t.admits })));
+    await enqueue(lanes, late.map((t) => ({ jobId: jobA, seq: t.seq, admits: t.admits })));
     await waitFor(async () => (await queue.getJobCounts("prioritized", "wait", "active")), (c) => c.prioritized + c.wait + c.active === 0, 10_000);
     await worker.close();
     const after = await h.db.prisma.task.findMany({ where: { jobId: jobA, seq: { in: late.map((t) => t.seq) } }, select: { seq: true, attempt: true, status: true }, orderBy: { seq: "asc" } });

@@ -1,6 +1,5 @@
 import type { Pool, PrismaClient } from "@fanout/db";
 import { FanoutError, type CreateJobInput, type Reducer } from "@fanout/validators";
-import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { registerClusterGauges } from "./cluster-gauges";
 import { enqueue } from "./admission";
@@ -13,7 +12,8 @@ import { sqlFromPool, sqlFromPrisma } from "./sql";
 import { cancelJob, redriveJob, setJobPaused, setTenantPaused, type RedriveFilter } from "./control";
 import { deadLetterGroups, discardDeadLetters, type DeadLetterGroup } from "./dead-letters";
 import { JobInserter } from "./job-group-insert";
-import { channels, queueName } from "./keys";
+import { channels } from "./keys";
+import { poolQueueCache } from "./lanes";
 import { activeCounts, activeFor, findJob, getResults, listDeadLetters, listJobs, listTasks } from "./queries";
 import { createReductions } from "./reduce";
 import { assertRedisPolicy } from "./redis-policy";
@@ -127,15 +127,8 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     quotas: new QuotaCache(prisma), queuedItems: new QueuedItemsCache(), sql, jobInserter: new JobInserter(sql, deps.logger),
   };
   let clusterGauges = false;
-  const queues = new Map<string, Queue>();
-  const getQueue = (pool: string) => {
-    let q = queues.get(pool);
-    if (!q) {
-      q = new Queue(queueName(pool), { connection: deps.redis, prefix });
-      queues.set(pool, q);
-    }
-    return q;
-  };
+  const queues = poolQueueCache(deps.redis, prefix);
+  const getQueue = (pool: string) => queues.get(pool);
   const remoteWorkers = createRemoteWorkers(ctx);
   const handles: { close(): Promise<void> }[] = [remoteWorkers];
   const view = async (tenantId: string, jobId: string) => {
@@ -252,7 +245,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
     jobChannel: (jobId) => ctx.channels.job(jobId),
     async close() {
       await Promise.all(handles.map((h) => h.close().catch(() => {})));
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await queues.close();
     },
   };
 }

@@ -6,6 +6,11 @@ export function queueName(pool: string): string {
   return `{pool-${pool}}`;
 }
 
+/** The pool's foothold lane (lanes.ts); the same hash tag keeps a pool's queues on one Redis Cluster slot. */
+export function footholdQueueName(pool: string): string {
+  return `{pool-${pool}}-footholds`;
+}
+
 export function bullJobId(jobId: string, seq: number, admits: number): string {
   return `${jobId}.${seq}.${admits}`;
 }

@@ -2,7 +2,8 @@ import type { Queue } from "bullmq";
 import { enqueue, type AdmittedTask } from "./admission";
 import { isBundleJobId, refsOf, type DeliveryData } from "./bundle";
 import type { EngineContext } from "./context";
-import { bullJobId, queueName } from "./keys";
+import { bullJobId, footholdQueueName, queueName } from "./keys";
+import type { PoolQueues } from "./lanes";
 import { isRemotePool } from "./remote";
 
 type PoolTask = AdmittedTask & { pool: string };
@@ -39,20 +40,21 @@ async function requeueLapsed(ctx: EngineContext): Promise<PoolTask[]> {
  * single task under its own id (a no-op if that job exists; never a bundle, so it cannot
  * collide with one).
  */
-async function reEnqueueMissing(ctx: EngineContext, queues: (pool: string) => Queue): Promise<number> {
+async function reEnqueueMissing(ctx: EngineContext, queues: (pool: string) => PoolQueues): Promise<number> {
   const stale = await ctx.sql.query<PoolTask>(
     `UPDATE tasks SET "leaseUntil" = now() + make_interval(secs => $1::double precision / 1000)
      WHERE ("jobId", seq) IN (SELECT "jobId", seq FROM tasks WHERE status = 'queued' AND "leaseUntil" < now() AND pool NOT LIKE 'remote-%' LIMIT 5000)
      RETURNING "jobId", seq, admits, pool`, [ctx.leaseMs * 2]);
   if (stale.length === 0) return 0;
   const pipe = ctx.redis.pipeline();
-  for (const t of stale) pipe.exists(`${ctx.prefix}:${queueName(t.pool)}:${bullJobId(t.jobId, t.seq, t.admits)}`);
+  // A foothold may wait in its pool's foothold lane (lanes.ts) under the same id.
+  for (const t of stale) pipe.exists(...[queueName(t.pool), footholdQueueName(t.pool)].map((q) => `${ctx.prefix}:${q}:${bullJobId(t.jobId, t.seq, t.admits)}`));
   const exists = (await pipe.exec()) ?? [];
   const absent = stale.filter((_, i) => exists[i]?.[1] === 0);
   let missing = 0;
   for (const [pool, tasks] of byPool(absent)) {
     const queue = queues(pool);
-    const inBundles = await bundledTasks(ctx, queue);
+    const inBundles = await bundledTasks(ctx, queue.main);
     const lost = tasks.filter((t) => !inBundles.has(bullJobId(t.jobId, t.seq, t.admits)));
     await enqueue(queue, lost);
     missing += lost.length;
@@ -101,7 +103,7 @@ export interface ReconcileReport {
   missing: number;
 }
 
-export async function reconcile(ctx: EngineContext, queues: (pool: string) => Queue): Promise<ReconcileReport> {
+export async function reconcile(ctx: EngineContext, queues: (pool: string) => PoolQueues): Promise<ReconcileReport> {
   const lapsed = await requeueLapsed(ctx);
   for (const [pool, tasks] of byPool(lapsed)) {
     if (isRemotePool(pool)) await ctx.redis.publish(ctx.channels.pool(pool), "requeued");

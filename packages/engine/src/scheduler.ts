@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Queue } from "bullmq";
 import { admitPool } from "./admission";
 import { AdmissionDepth } from "./admission-depth";
 import type { EngineContext } from "./context";
+import type { PoolQueues } from "./lanes";
 import { LeaderLease } from "./leader";
 import { reconcile } from "./reconciler";
 
@@ -35,7 +35,7 @@ export interface SchedulerHandle {
   close(): Promise<void>;
 }
 
-export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => Queue, opts: SchedulerOptions = {}): SchedulerHandle {
+export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => PoolQueues, opts: SchedulerOptions = {}): SchedulerHandle {
   const id = opts.id ?? `scheduler-${process.pid}-${randomUUID().slice(0, 8)}`;
   const log = ctx.logger.child?.({ schedulerId: id }) ?? ctx.logger;
   const lease = new LeaderLease(ctx.redis, ctx.channels.leader, id, opts.leaderTtlMs ?? 5000);

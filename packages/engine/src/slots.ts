@@ -20,6 +20,11 @@ export class Slots {
     return this.size - this.free;
   }
 
+  /** Slots free now (0 while anyone waits). */
+  get available(): number {
+    return this.free;
+  }
+
   /** Resolves once a slot is held; every acquire must be followed by one release. */
   acquire(urgent = false): Promise<void> {
     if (this.free > 0) {

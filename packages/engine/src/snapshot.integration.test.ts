@@ -5,7 +5,7 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeliveryData } from "./bundle";
 import { commitTask } from "./commit";
-import { bullJobId, queueName } from "./keys";
+import { bullJobId, footholdQueueName } from "./keys";
 import { claimTask, markTasks } from "./lease";
 import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
 import { createHarness, phantomWorker, waitFor, type Harness } from "./testing/harness";
@@ -24,11 +24,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Submits into a pool of its own (so the tenant is idle there) and answers the foothold's delivery. */
+/** Submits into a pool of its own (so the tenant is idle there) and answers the foothold's delivery, from the foothold lane. */
 async function footholdDelivery(pool: string, input: object): Promise<{ jobId: string; data: DeliveryData }> {
   await phantomWorker(h, pool);
   const { job } = await h.engine.submitJob(tenant, { handler: "echo", pool, ...input } as never);
-  const queue = new Queue(queueName(pool), { connection: h.redis, prefix: h.prefix });
+  const queue = new Queue(footholdQueueName(pool), { connection: h.redis, prefix: h.prefix });
   queues.push(queue);
   const bull = await waitFor(() => queue.getJob(bullJobId(job.id, 0, 1)), (j) => j !== undefined);
   return { jobId: job.id, data: bull!.data as DeliveryData };
@@ -66,7 +66,7 @@ describe("foothold snapshot", () => {
     };
     await phantomWorker(h, pool);
     const [fresh, none, stale] = [await submit(["a"]), await submit(["x".repeat(5000)]), await submit(["c"])];
-    const queue = new Queue(queueName(pool), { connection: h.redis, prefix: h.prefix });
+    const queue = new Queue(footholdQueueName(pool), { connection: h.redis, prefix: h.prefix });
     queues.push(queue);
     const jobs = await Promise.all([fresh, none].map((id) => queue.getJob(bullJobId(id, 0, 1))));
     expect(jobs.map((j) => "t" in j!.data)).toEqual([true, false]);
@@ -76,7 +76,7 @@ describe("foothold snapshot", () => {
     const worker = h.engine.createWorker({ pool });
     await worker.start();
     // Re-added after the worker listens for cancels (fresh); `stale` keeps its earlier add.
-    await queue.addBulk(jobs.map((j) => ({ name: j!.name, data: j!.data, opts: { jobId: j!.id!, priority: 1 } })));
+    await queue.addBulk(jobs.map((j) => ({ name: j!.name, data: j!.data, opts: { jobId: j!.id! } })));
     const status = async (jobId: string) => (await h.db.prisma.task.findFirstOrThrow({ where: { jobId } })).status;
     await waitFor(() => status(fresh), (s) => s === "done", 30_000);
     await waitFor(() => queue.getJobCounts("wait", "prioritized", "active"), (c) => Object.values(c).every((n) => n === 0), 30_000);

@@ -1,13 +1,14 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { Worker, type Job as BullJob } from "bullmq";
+import { Queue, Worker, type Job as BullJob } from "bullmq";
 import { backoffDelay } from "./backoff";
 import { refsOf, type DeliveryData } from "./bundle";
 import { MicroBatcher } from "./batcher";
 import { commitTasks, type CommitEntry, type CommitOutcome } from "./commit";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { builtinHandlers } from "./handlers";
-import { queueName } from "./keys";
+import { singleJob } from "./admission";
+import { footholdQueueName, queueName } from "./keys";
 import { HandlerTimings } from "./handler-stats";
 import { claimTask, claimTasks, keyOf, markTasks, renewLeases, type ClaimedTask, type TaskRef } from "./lease";
 import { LeaseMarker, type Markable } from "./lease-marker";
@@ -39,6 +40,9 @@ export interface WorkerHandle {
 
 /** How long a heard cancel is remembered, and so how old a snapshot the worker trusts. */
 const CANCEL_MEMORY_MS = 10_000;
+
+/** Footholds one worker takes from its pool's foothold lane at once (lanes.ts). */
+const FOOTHOLD_LANE = 4;
 
 const spanAttributes = (t: ClaimedTask, workerId: string) => ({
   "fanout.job_id": t.jobId,
@@ -85,10 +89,14 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const subscriber = ctx.redis.duplicate();
   subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
+  const footholdConnection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
+  let mainQueue: Queue | undefined; // for footholds handed back
   let worker: Worker | undefined;
+  let footholdWorker: Worker | undefined;
   let beat: NodeJS.Timeout | undefined;
-  let jobsHeld = 0;
-  let tasksHeld = 0;
+  let jobsHeld = 0; // main-queue BullMQ jobs
+  let tasksHeld = 0; // theirs and the lane's
+  let footholdsHeld = 0;
 
   /**
    * One BullMQ job: a single task or a bundle (bundle.ts). A bundle's tasks are claimed
@@ -104,7 +112,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     pace();
     const one = (r: TaskRef, urgent: boolean, snap?: TaskSnapshot) => processTask(r, urgent, snap).finally(() => (tasksHeld--, pace()));
     try {
-      // A foothold (priority 1, always a single task) also goes first for a slot.
+      // A foothold handed back (priority 1, always a single task) still goes first for a slot.
       const snap = "t" in bull.data && trustSnapshot(bull) ? bull.data.t : undefined;
       if (refs.length === 1) return await one(refs[0]!, bull.priority === 1, snap);
       const settled = await Promise.allSettled(refs.map((r) => one(r, false)));
@@ -112,6 +120,36 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       if (failed) throw failed.reason; // logged as "task processing failed"; the lease lapses and the reconciler re-admits
     } finally {
       jobsHeld--;
+      pace();
+    }
+  }
+
+  /**
+   * A foothold from the lane: held like any task (tasksHeld paces the main queue's fetches)
+   * and first for a slot. A worker with no slot free hands it back to the main queue at
+   * priority 1, where the next worker to fetch (one with a slot free) takes it, as without
+   * the lane, instead of it waiting here for a long task to end. So does one whose lane
+   * footholds would fill every slot while it holds no main-queue job: its main queue's
+   * fetch (BullMQ's concurrency is at least 1) would then take a job it has no slot for.
+   * Handed back without its snapshot: the new job's timestamp would vouch for an older one.
+   */
+  async function processFoothold(bull: BullJob<DeliveryData>): Promise<void> {
+    const [ref] = refsOf(bull.data);
+    if (!ref) return;
+    if (slots.available === 0 || (jobsHeld === 0 && footholdsHeld + 1 >= concurrency)) {
+      const j = singleJob(ref, 1);
+      await (mainQueue ??= new Queue(queueName(pool), { connection: ctx.redis, prefix: ctx.prefix })).add(j.name, j.data, j.opts);
+      return;
+    }
+    const snap = "t" in bull.data && trustSnapshot(bull) ? bull.data.t : undefined;
+    footholdsHeld++;
+    tasksHeld++;
+    pace();
+    try {
+      await processTask(ref, true, snap);
+    } finally {
+      footholdsHeld--;
+      tasksHeld--;
       pace();
     }
   }
@@ -161,10 +199,14 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     held.set(key, entry);
     try {
       await slots.acquire(urgent);
+      // The slot is the handler's: it is freed as the handler returns, not after the commit,
+      // so under load a waiting task (a foothold first) starts without waiting for a commit round.
+      let freed = false;
+      const free = () => freed || ((freed = true), slots.release());
       try {
-        await withSpan("fanout.task.run", SpanKind.CONSUMER, contextFrom(task.traceparent), spanAttributes(task, id), (span) => runAndCommit(task, entry, span));
+        await withSpan("fanout.task.run", SpanKind.CONSUMER, contextFrom(task.traceparent), spanAttributes(task, id), (span) => runAndCommit(task, entry, span, free));
       } finally {
-        slots.release();
+        free();
       }
     } catch (err) {
       if (entry.ctl.signal.aborted) {
@@ -178,11 +220,12 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     }
   }
 
-  async function runAndCommit(task: ClaimedTask, entry: Markable, span: Span): Promise<void> {
+  async function runAndCommit(task: ClaimedTask, entry: Markable, span: Span, freeSlot: () => void): Promise<void> {
     const m = ctx.metrics;
     const handler = builtinHandlers[task.handler] ?? missingHandler(task.handler);
     entry.startedAt = Date.now();
     const result = await runTask(task, handler, { signal: entry.ctl.signal });
+    freeSlot();
     entry.committing = true;
     await entry.marking;
     if (entry.ctl.signal.aborted) throw entry.ctl.signal.reason;
@@ -235,28 +278,31 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       await heartbeat();
       beat = setInterval(() => heartbeat().catch((err) => log.error({ err }, "heartbeat failed")), Math.max(200, ctx.leaseMs / 3));
       marker.start();
-      worker = new Worker<DeliveryData>(queueName(pool), processJob, {
-        connection,
+      const common = {
         prefix: ctx.prefix,
-        // Starts at `concurrency` (one job per slot, as long tasks arrive one per job) and
-        // then follows the tasks held (pace()); `slots` bounds the handlers running.
-        concurrency,
         lockDuration: ctx.leaseMs,
         stalledInterval: ctx.leaseMs,
         // Postgres fencing decides who wins; BullMQ must keep re-delivering stalled tasks.
         maxStalledCount: 1_000_000,
         removeOnComplete: { count: 0 },
         removeOnFail: { count: 0 },
-      });
-      worker.on("error", (err) => log.error({ err }, "worker error"));
-      worker.on("failed", (job, err) => log.error({ err, bullJobId: job?.id }, "task processing failed"));
+      };
+      // Starts at `concurrency` (one job per slot, as long tasks arrive one per job) and
+      // then follows the tasks held (pace()); `slots` bounds the handlers running.
+      worker = new Worker<DeliveryData>(queueName(pool), processJob, { ...common, connection, concurrency });
+      footholdWorker = new Worker<DeliveryData>(footholdQueueName(pool), processFoothold, { ...common, connection: footholdConnection, concurrency: Math.min(concurrency, FOOTHOLD_LANE) });
+      for (const w of [worker, footholdWorker]) {
+        w.on("error", (err) => log.error({ err }, "worker error"));
+        w.on("failed", (job, err) => log.error({ err, bullJobId: job?.id }, "task processing failed"));
+      }
       log.info({ concurrency }, "worker started");
     },
     async close() {
       clearInterval(beat);
       marker.stop();
-      await worker?.close();
-      await connection.quit().catch(() => {});
+      await Promise.all([worker?.close(), footholdWorker?.close()]);
+      await mainQueue?.close();
+      await Promise.all([connection, footholdConnection].map((c) => c.quit().catch(() => {})));
       await subscriber.quit().catch(() => {});
       await ctx.sql.exec(`DELETE FROM worker_heartbeats WHERE id = $1`, [id]).catch(() => {});
       log.info({}, "worker stopped");
@@ -264,8 +310,10 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     async kill() {
       clearInterval(beat);
       marker.stop();
-      await worker?.close(true);
+      await Promise.all([worker?.close(true), footholdWorker?.close(true)]);
       connection.disconnect();
+      footholdConnection.disconnect();
+      void mainQueue?.close().catch(() => {});
       subscriber.disconnect();
     },
   };

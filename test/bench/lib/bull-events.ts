@@ -1,6 +1,7 @@
 // Where a Fanout task's start latency goes: BullMQ writes "added" and "active" events to its
 // queue's event stream, and stream ids carry Redis's clock in ms (the machine clock Postgres
-// timestamps use too). The stream is trimmed to ~10,000 events, so it is read live.
+// timestamps use too). The streams are trimmed to ~10,000 events, so they are read live:
+// the pool's main queue and its foothold lane (packages/engine/src/lanes.ts).
 import type { FanoutEnv } from "./fanout";
 import { redisClient } from "./redis";
 
@@ -16,17 +17,17 @@ export interface Breakdown {
 /** Records, per Fanout job id (the first 36 characters of the BullMQ id), its first "added" and "active" times. */
 export function recordBullEvents(env: FanoutEnv, pool = "default"): { stop(): Promise<void>; breakdown(ids: string[]): Promise<Breakdown> } {
   const redis = redisClient();
-  const key = `${env.prefix}:{pool-${pool}}:events`;
+  const keys = [`${env.prefix}:{pool-${pool}}:events`, `${env.prefix}:{pool-${pool}}-footholds:events`];
   const added = new Map<string, number>();
   const active = new Map<string, number>();
   let stopped = false;
   const loop = (async () => {
-    let last = "0-0";
+    const last = keys.map(() => "0-0");
     while (!stopped) {
-      const res = (await redis.xread("COUNT", 5000, "BLOCK", 200, "STREAMS", key, last)) as [string, [string, string[]][]][] | null;
-      for (const [, entries] of res ?? []) {
+      const res = (await redis.xread("COUNT", 5000, "BLOCK", 200, "STREAMS", ...keys, ...last)) as [string, [string, string[]][]][] | null;
+      for (const [key, entries] of res ?? []) {
         for (const [id, fields] of entries) {
-          last = id;
+          last[keys.indexOf(key)] = id;
           let event = "";
           let job = "";
           for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -34,8 +35,9 @@ export function recordBullEvents(env: FanoutEnv, pool = "default"): { stop(): Pr
             else if (fields[i] === "jobId") job = fields[i + 1]!.slice(0, 36);
           }
           const at = Number(id.split("-")[0]);
-          if (event === "added" && !added.has(job)) added.set(job, at);
-          else if (event === "active" && !active.has(job)) active.set(job, at);
+          // The earliest of each: one read returns the two streams one after the other.
+          const seen = event === "added" ? added : event === "active" ? active : undefined;
+          if (seen && !(seen.get(job)! <= at)) seen.set(job, at);
         }
       }
     }

@@ -1,0 +1,73 @@
+// The foothold lane (lanes.ts): footholds travel on a queue of their own that every worker
+// watches beside its main queue. A worker that takes one with no slot free must not sit on
+// it while another worker is idle: it hands it back to the main queue, where a worker with
+// a slot takes it. A worker of concurrency 1 always hands back (its main queue's fetch
+// would otherwise take a job it has no slot for), and its footholds still run.
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bullJobId, footholdQueueName, queueName } from "./keys";
+import { createHarness, isFinished, waitFor, type Harness } from "./testing/harness";
+
+let h: Harness;
+const queues: Queue[] = [];
+const queue = (name: string) => {
+  const q = new Queue(name, { connection: h.redis, prefix: h.prefix });
+  queues.push(q);
+  return q;
+};
+
+beforeAll(async () => {
+  h = await createHarness();
+});
+
+afterAll(async () => {
+  await Promise.all(queues.map((q) => q.close()));
+  await h?.close();
+});
+
+const taskOf = (jobId: string) => h.db.prisma.task.findFirstOrThrow({ where: { jobId, seq: 0 } });
+
+describe("foothold lane", () => {
+  it("hands a foothold taken by a full worker back to the main queue, where a free worker runs it", async () => {
+    const pool = "lane-full";
+    const busy = h.engine.createWorker({ pool, id: "busy", concurrency: 2 });
+    await busy.start();
+    const scheduler = h.engine.createScheduler();
+    await scheduler.start();
+    const a = await h.newTenant();
+    const { job: long } = await h.engine.submitJob(a, { handler: "sleep", input: { items: [4000, 4000] }, chunkSize: 1, pool });
+    // Both slots taken: the foothold through the lane, the second task through the main queue.
+    await waitFor(() => h.db.prisma.task.count({ where: { jobId: long.id, status: "running", workerId: "busy" } }), (n) => n === 2, 10_000);
+
+    // B is idle in the pool: its foothold goes to the lane, which only `busy` watches.
+    const b = await h.newTenant();
+    const { job: quick } = await h.engine.submitJob(b, { handler: "noop", input: { items: [1] }, pool });
+    const main = queue(queueName(pool));
+    await waitFor(() => main.getJob(bullJobId(quick.id, 0, 1)), (j) => j !== undefined, 10_000);
+    expect((await main.getJob(bullJobId(quick.id, 0, 1)))!.priority).toBe(1);
+    const lane = queue(footholdQueueName(pool));
+    await waitFor(() => lane.getJob(bullJobId(quick.id, 0, 1)), (j) => j === undefined, 10_000); // gone from the lane
+    expect(await lane.getJob(bullJobId(long.id, 0, 1))).toBeDefined(); // A's foothold, still running there
+
+    const free = h.engine.createWorker({ pool, id: "free", concurrency: 1 });
+    await free.start();
+    const done = await waitFor(() => h.engine.getJob(b, quick.id), isFinished, 10_000);
+    expect(done.status).toBe("succeeded");
+    expect((await taskOf(quick.id)).workerId).toBe("free");
+    // Kept by `busy`, it would have waited for a 4 s task to end.
+    expect((await h.engine.getJob(a, long.id)).status).toBe("running");
+    await Promise.all([free.close(), busy.close(), scheduler.close()]);
+  }, 30_000);
+
+  it("runs an idle tenant's foothold on a worker of concurrency 1, through the main queue", async () => {
+    const pool = "lane-one";
+    const worker = h.engine.createWorker({ pool, id: "single", concurrency: 1 });
+    await worker.start();
+    const tenant = await h.newTenant();
+    const { job } = await h.engine.submitJob(tenant, { handler: "echo", input: { items: ["x"] }, pool });
+    const done = await waitFor(() => h.engine.getJob(tenant, job.id), isFinished, 10_000);
+    expect(done.status).toBe("succeeded");
+    expect((await h.engine.getResults(tenant, job.id, { limit: 10 })).data).toEqual([{ index: 0, status: "succeeded", output: "x" }]);
+    await worker.close();
+  });
+});
