@@ -154,7 +154,7 @@ export function createEngine(deps: EngineDeps, opts: EngineOptions = {}): Engine
       });
       if (!created) return { job: await view(tenantId, job.id), created, headers };
       // Committed as queued: if this enqueue is lost, the reconciler re-adds the same id.
-      // Priority 1: a tenant holding its foothold is below its share by definition.
+      // On the foothold lane (lanes.ts): a tenant holding its foothold is below its share by definition.
       if (foothold) {
         ctx.metrics.admissions.inc({ pool });
         await enqueue(getQueue(pool), [{ jobId: job.id, seq: 0, admits: 1, bullPriority: 1, snapshot }])

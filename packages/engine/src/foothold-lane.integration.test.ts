@@ -59,6 +59,28 @@ describe("foothold lane", () => {
     await Promise.all([free.close(), busy.close(), scheduler.close()]);
   }, 30_000);
 
+  it("a foothold that ran beside a long main-queue task does not stop the worker fetching from the main queue", async () => {
+    const pool = "lane-wake";
+    const worker = h.engine.createWorker({ pool, id: "w", concurrency: 2 });
+    await worker.start();
+    const tenant = await h.newTenant();
+    // Task 0 is the submit's foothold (lane); task 1, 4 s long, comes through the main queue
+    // once a scheduler runs, while the foothold holds a slot and so lowers the main queue's
+    // concurrency to the one task the worker then holds.
+    const { job: first } = await h.engine.submitJob(tenant, { handler: "sleep", input: { items: [400, 4000] }, chunkSize: 1, pool });
+    await waitFor(() => h.db.prisma.task.count({ where: { jobId: first.id, seq: 0, status: "running" } }), (n) => n === 1, 10_000);
+    const scheduler = h.engine.createScheduler();
+    await scheduler.start();
+    await waitFor(() => h.db.prisma.task.findMany({ where: { jobId: first.id }, orderBy: { seq: "asc" } }), (t) => t[0]!.status === "done" && t[1]!.status === "running", 10_000);
+    // Not a foothold (the tenant has work in flight): it needs the main queue's fetch.
+    const { job: next } = await h.engine.submitJob(tenant, { handler: "noop", input: { items: [1] }, pool });
+    expect((await h.engine.getJob(tenant, next.id)).status).toBe("queued");
+    const done = await waitFor(() => h.engine.getJob(tenant, next.id), isFinished, 10_000);
+    expect(done.status).toBe("succeeded");
+    expect((await h.engine.getJob(tenant, first.id)).status).toBe("running"); // not after the 4 s task
+    await Promise.all([worker.close(), scheduler.close()]);
+  }, 30_000);
+
   it("runs an idle tenant's foothold on a worker of concurrency 1, through the main queue", async () => {
     const pool = "lane-one";
     const worker = h.engine.createWorker({ pool, id: "single", concurrency: 1 });

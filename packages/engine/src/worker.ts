@@ -126,31 +126,38 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
 
   /**
    * A foothold from the lane: held like any task (tasksHeld paces the main queue's fetches)
-   * and first for a slot. A worker with no slot free hands it back to the main queue at
-   * priority 1, where the next worker to fetch (one with a slot free) takes it, as without
-   * the lane, instead of it waiting here for a long task to end. So does one whose lane
-   * footholds would fill every slot while it holds no main-queue job: its main queue's
-   * fetch (BullMQ's concurrency is at least 1) would then take a job it has no slot for.
-   * Handed back without its snapshot: the new job's timestamp would vouch for an older one.
+   * and run in a slot taken as it arrives, so two footholds never count on the same free
+   * slot. A worker with no slot free hands it back to the main queue at priority 1, where
+   * the next worker to fetch (one with a slot free) takes it, as without the lane, instead
+   * of it waiting here for a long task to end. So does one whose lane footholds would fill
+   * every slot while it holds no main-queue job: its main queue's fetch (BullMQ's
+   * concurrency is at least 1) would then take a job it has no slot for. Handed back
+   * without its snapshot: the new job's timestamp would vouch for an older one.
    */
   async function processFoothold(bull: BullJob<DeliveryData>): Promise<void> {
     const [ref] = refsOf(bull.data);
     if (!ref) return;
-    if (slots.available === 0 || (jobsHeld === 0 && footholdsHeld + 1 >= concurrency)) {
+    if ((jobsHeld === 0 && footholdsHeld + 1 >= concurrency) || !slots.tryAcquire()) {
       const j = singleJob(ref, 1);
       await (mainQueue ??= new Queue(queueName(pool), { connection: ctx.redis, prefix: ctx.prefix })).add(j.name, j.data, j.opts);
       return;
     }
     const snap = "t" in bull.data && trustSnapshot(bull) ? bull.data.t : undefined;
+    const slot = { held: true };
     footholdsHeld++;
     tasksHeld++;
     pace();
     try {
-      await processTask(ref, true, snap);
+      await processTask(ref, true, snap, slot);
     } finally {
+      if (slot.held) slots.release(); // not run: stale, cancelled or a duplicate
       footholdsHeld--;
       tasksHeld--;
       pace();
+      // Held, it lowered the main queue's concurrency; BullMQ looks at the raised value only
+      // when a main-queue job ends, which may be a long task's end. pause + resume is
+      // BullMQ's own way to make its loop fetch again at once.
+      if (jobsHeld > 0) void worker?.pause(true).then(() => worker?.resume()).catch((err) => log.debug({ err }, "fetch wake-up failed"));
     }
   }
 
@@ -182,7 +189,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     return bull.attemptsStarted <= 1 && bull.timestamp >= listeningSince && Date.now() - bull.timestamp < CANCEL_MEMORY_MS;
   }
 
-  async function processTask(ref: TaskRef, urgent: boolean, snap?: TaskSnapshot): Promise<void> {
+  /** `slot`: one already taken for this task (a lane foothold), released by the caller unless this takes it over. */
+  async function processTask(ref: TaskRef, urgent: boolean, snap?: TaskSnapshot, slot?: { held: boolean }): Promise<void> {
     const arrivedAt = Date.now();
     if (snap && cancelled.has(ref.jobId)) return wakeScheduler(ctx, pool);
     // A foothold claims on its own statement: in the batcher it would wait behind the
@@ -198,7 +206,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     // Held (so it gets marked, heartbeats renew its lease and a cancel aborts it) while it waits for a slot.
     held.set(key, entry);
     try {
-      await slots.acquire(urgent);
+      if (slot) slot.held = false; // ours now
+      else await slots.acquire(urgent);
       // The slot is the handler's: it is freed as the handler returns, not after the commit,
       // so under load a waiting task (a foothold first) starts without waiting for a commit round.
       let freed = false;
@@ -251,7 +260,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
 
   async function heartbeat(): Promise<void> {
     const tasks = [...held.values()].filter((h) => !h.task.lazy).map((h) => h.task);
-    // Running = holding a slot; claimed tasks of a bundle waiting for one are not counted.
+    // Running = holding a slot: a handler running; tasks waiting for a slot or committing are not counted.
     ctx.metrics.workerRunning.set({ worker: id, pool }, slots.inUse);
     await renewLeases(ctx.sql, tasks, ctx.leaseMs);
     // Plain SQL, not Prisma: a worker process runs without loading Prisma at all.

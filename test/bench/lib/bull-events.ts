@@ -14,7 +14,7 @@ export interface Breakdown {
   claim: number[];
 }
 
-/** Records, per Fanout job id (the first 36 characters of the BullMQ id), its first "added" and "active" times. */
+/** Records, per Fanout job id (the first 36 characters of the BullMQ id), its first "added" and last "active" times. */
 export function recordBullEvents(env: FanoutEnv, pool = "default"): { stop(): Promise<void>; breakdown(ids: string[]): Promise<Breakdown> } {
   const redis = redisClient();
   const keys = [`${env.prefix}:{pool-${pool}}:events`, `${env.prefix}:{pool-${pool}}-footholds:events`];
@@ -35,9 +35,11 @@ export function recordBullEvents(env: FanoutEnv, pool = "default"): { stop(): Pr
             else if (fields[i] === "jobId") job = fields[i + 1]!.slice(0, 36);
           }
           const at = Number(id.split("-")[0]);
-          // The earliest of each: one read returns the two streams one after the other.
-          const seen = event === "added" ? added : event === "active" ? active : undefined;
-          if (seen && !(seen.get(job)! <= at)) seen.set(job, at);
+          // The first "added" and the last "active": a foothold a full worker handed back to
+          // the main queue is active twice, and its wait there belongs to pick-up. Min and
+          // max, as one read returns the two streams one after the other.
+          if (event === "added" && !(added.get(job)! <= at)) added.set(job, at);
+          else if (event === "active" && !(active.get(job)! >= at)) active.set(job, at);
         }
       }
     }
