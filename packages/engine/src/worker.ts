@@ -16,6 +16,7 @@ import { runTask } from "./run-task";
 import { RecentIds } from "./recent-ids";
 import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
 import { Slots } from "./slots";
+import { FetchPace } from "./fetch-pace";
 import { contextFrom, SpanKind, withSpan } from "./tracing";
 import type { Span } from "@opentelemetry/api";
 
@@ -94,9 +95,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   let worker: Worker | undefined;
   let footholdWorker: Worker | undefined;
   let beat: NodeJS.Timeout | undefined;
-  let jobsHeld = 0; // main-queue BullMQ jobs
-  let tasksHeld = 0; // theirs and the lane's
-  let footholdsHeld = 0;
+  // What this worker holds, which paces its main queue's fetches (fetch-pace.ts).
+  const holding = new FetchPace(concurrency);
 
   /**
    * One BullMQ job: a single task or a bundle (bundle.ts). A bundle's tasks are claimed
@@ -107,10 +107,10 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
    */
   async function processJob(bull: BullJob<DeliveryData>): Promise<void> {
     const refs = refsOf(bull.data);
-    jobsHeld++;
-    tasksHeld += refs.length;
+    holding.jobs++;
+    holding.tasks += refs.length;
     pace();
-    const one = (r: TaskRef, urgent: boolean, snap?: TaskSnapshot) => processTask(r, urgent, snap).finally(() => (tasksHeld--, pace()));
+    const one = (r: TaskRef, urgent: boolean, snap?: TaskSnapshot) => processTask(r, urgent, snap).finally(() => (holding.tasks--, pace()));
     try {
       // A foothold handed back (priority 1, always a single task) still goes first for a slot.
       const snap = "t" in bull.data && trustSnapshot(bull) ? bull.data.t : undefined;
@@ -119,63 +119,50 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason; // logged as "task processing failed"; the lease lapses and the reconciler re-admits
     } finally {
-      jobsHeld--;
+      holding.jobs--;
       pace();
     }
   }
 
   /**
-   * A foothold from the lane: held like any task (tasksHeld paces the main queue's fetches)
-   * and run in a slot taken as it arrives, so two footholds never count on the same free
-   * slot. A worker with no slot free hands it back to the main queue at priority 1, where
-   * the next worker to fetch (one with a slot free) takes it, as without the lane, instead
-   * of it waiting here for a long task to end. So does one whose lane footholds would fill
-   * every slot while it holds no main-queue job: its main queue's fetch (BullMQ's
-   * concurrency is at least 1) would then take a job it has no slot for. Handed back
-   * without its snapshot: the new job's timestamp would vouch for an older one.
+   * A foothold from the lane: held like any task (it paces the main queue's fetches) and
+   * run in a slot taken as it arrives, so two footholds never count on the same free slot.
+   * A worker with no slot free hands it back to the main queue at priority 1, where the
+   * next worker to fetch (one with a slot free) takes it, as without the lane, instead of
+   * it waiting here for a long task to end; so does one that may not keep it
+   * (`laneMayKeep`). Handed back without its snapshot: the new job's timestamp would vouch
+   * for an older one.
    */
   async function processFoothold(bull: BullJob<DeliveryData>): Promise<void> {
     const [ref] = refsOf(bull.data);
     if (!ref) return;
-    if ((jobsHeld === 0 && footholdsHeld + 1 >= concurrency) || !slots.tryAcquire()) {
+    if (!holding.laneMayKeep || !slots.tryAcquire()) {
       const j = singleJob(ref, 1);
       await (mainQueue ??= new Queue(queueName(pool), { connection: ctx.redis, prefix: ctx.prefix })).add(j.name, j.data, j.opts);
       return;
     }
     const snap = "t" in bull.data && trustSnapshot(bull) ? bull.data.t : undefined;
     const slot = { held: true };
-    footholdsHeld++;
-    tasksHeld++;
+    holding.footholds++;
+    holding.tasks++;
     pace();
     try {
       await processTask(ref, true, snap, slot);
     } finally {
       if (slot.held) slots.release(); // not run: stale, cancelled or a duplicate
-      footholdsHeld--;
-      tasksHeld--;
+      holding.footholds--;
+      holding.tasks--;
       pace();
       // Held, it lowered the main queue's concurrency; BullMQ looks at the raised value only
       // when a main-queue job ends, which may be a long task's end. pause + resume is
       // BullMQ's own way to make its loop fetch again at once.
-      if (jobsHeld > 0) void worker?.pause(true).then(() => worker?.resume()).catch((err) => log.debug({ err }, "fetch wake-up failed"));
+      if (holding.jobs > 0) void worker?.pause(true).then(() => worker?.resume()).catch((err) => log.debug({ err }, "fetch wake-up failed"));
     }
   }
 
-  /**
-   * BullMQ's concurrency counts jobs; a bundle is one job carrying up to MAX_BUNDLE tasks.
-   * Left at `concurrency`, one worker could take a whole round's bundles (up to
-   * concurrency × 16 tasks) while its peers idle: BullMQ fetches greedily, one round trip
-   * per job. So it follows what this worker holds: the jobs it has, plus one more job per
-   * slot not yet spoken for. With single tasks that is exactly `concurrency` (as before);
-   * once held tasks reach `concurrency` it stops fetching until a job finishes (BullMQ
-   * fetches the next one as it marks that one completed), so a worker holds at most
-   * concurrency − 1 + MAX_BUNDLE tasks. The price: BullMQ looks at the new value only when
-   * one of its jobs ends, so while a bundle's last tasks finish nothing is prefetched; a
-   * worker whose concurrency is below the bundle size idles some slots for a Redis and a
-   * claim round trip per bundle.
-   */
+  /** Tells BullMQ the main queue's concurrency for what the worker now holds (fetch-pace.ts). */
   function pace(): void {
-    if (worker) worker.concurrency = Math.max(1, jobsHeld + Math.max(0, concurrency - tasksHeld));
+    if (worker) worker.concurrency = holding.mainConcurrency;
   }
 
   /**

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { FetchPace } from "./fetch-pace";
+
+const pace = (concurrency: number, held: Partial<Pick<FetchPace, "jobs" | "tasks" | "footholds">>) => Object.assign(new FetchPace(concurrency), held);
+
+describe("FetchPace", () => {
+  it("fetches one job per free slot with single tasks, and only as jobs end once the slots are spoken for", () => {
+    expect(pace(4, {}).mainConcurrency).toBe(4);
+    expect(pace(4, { jobs: 2, tasks: 2 }).mainConcurrency).toBe(4);
+    expect(pace(4, { jobs: 1, tasks: 16 }).mainConcurrency).toBe(1); // a bundle: no more fetches
+    expect(pace(4, { jobs: 2, tasks: 3 }).mainConcurrency).toBe(3); // one slot left: one more job
+  });
+
+  it("counts lane footholds as held tasks but not as main-queue jobs", () => {
+    expect(pace(4, { jobs: 1, tasks: 2, footholds: 1 }).mainConcurrency).toBe(3);
+    expect(pace(2, { jobs: 0, tasks: 2, footholds: 2 }).mainConcurrency).toBe(1); // BullMQ's floor
+  });
+
+  it("keeps a lane foothold unless lane footholds would fill every slot with no main-queue job held", () => {
+    expect(pace(1, {}).laneMayKeep).toBe(false); // a worker of concurrency 1 hands every foothold back
+    expect(pace(2, {}).laneMayKeep).toBe(true);
+    expect(pace(2, { footholds: 1, tasks: 1 }).laneMayKeep).toBe(false);
+    expect(pace(2, { jobs: 1, tasks: 1, footholds: 0 }).laneMayKeep).toBe(true);
+  });
+});

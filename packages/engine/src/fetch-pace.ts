@@ -1,0 +1,37 @@
+/**
+ * How many main-queue jobs a worker lets BullMQ fetch. BullMQ's concurrency counts jobs; a
+ * bundle is one job carrying up to MAX_BUNDLE tasks. Left at `concurrency`, one worker
+ * could take a whole round's bundles (up to concurrency × 16 tasks) while its peers idle:
+ * BullMQ fetches greedily, one round trip per job. So it follows what the worker holds:
+ * the jobs it has, plus one more job per slot not yet spoken for. With single tasks that
+ * is exactly `concurrency`; once held tasks reach `concurrency` it stops fetching until a
+ * job finishes (BullMQ fetches the next one as it marks that one completed), so a worker
+ * holds at most concurrency − 1 + MAX_BUNDLE tasks, plus the lane's footholds. The price:
+ * BullMQ looks at the new value only when one of its jobs ends, so while a bundle's last
+ * tasks finish nothing is prefetched; a worker whose concurrency is below the bundle size
+ * idles some slots for a Redis and a claim round trip per bundle.
+ */
+export class FetchPace {
+  /** Main-queue BullMQ jobs held. */
+  jobs = 0;
+  /** Tasks held: the main-queue jobs' and the lane's footholds. */
+  tasks = 0;
+  /** Footholds held from the lane (lanes.ts). */
+  footholds = 0;
+
+  constructor(readonly concurrency: number) {}
+
+  /** The main queue's BullMQ concurrency now (BullMQ takes nothing below 1). */
+  get mainConcurrency(): number {
+    return Math.max(1, this.jobs + Math.max(0, this.concurrency - this.tasks));
+  }
+
+  /**
+   * Whether one more lane foothold may stay (given a free slot): not if lane footholds
+   * would then fill every slot while no main-queue job is held, as the main queue's fetch,
+   * never below 1, would then take a job there is no slot for.
+   */
+  get laneMayKeep(): boolean {
+    return this.jobs > 0 || this.footholds + 1 < this.concurrency;
+  }
+}
