@@ -95,6 +95,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   let worker: Worker | undefined;
   let footholdWorker: Worker | undefined;
   let beat: NodeJS.Timeout | undefined;
+  let draining = false; // closing: no new work, and no capacity offered to admission
   // What this worker holds, which paces its main queue's fetches (fetch-pace.ts).
   const holding = new FetchPace(concurrency);
 
@@ -254,7 +255,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     await ctx.sql.exec(
       `INSERT INTO worker_heartbeats (id, pool, host, pid, concurrency, running, "lastSeenAt") VALUES ($1, $2, $3, $4, $5, $6, now())
        ON CONFLICT (id) DO UPDATE SET pool = $2, host = $3, pid = $4, concurrency = $5, running = $6, "lastSeenAt" = now()`,
-      [id, pool, hostname(), process.pid, concurrency, slots.inUse]);
+      [id, pool, hostname(), process.pid, draining ? 0 : concurrency, slots.inUse]);
     await timings.flush(ctx);
   }
 
@@ -294,9 +295,14 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       log.info({ concurrency }, "worker started");
     },
     async close() {
+      // Heartbeats and marks go on until the running tasks have committed: stopped first, a
+      // task running past its lease lapsed, was re-admitted and ran again elsewhere, and its
+      // own commit was refused. Meanwhile the heartbeat offers no slots, so admission stops
+      // counting this worker.
+      draining = true;
+      await Promise.all([worker?.close(), footholdWorker?.close()]);
       clearInterval(beat);
       marker.stop();
-      await Promise.all([worker?.close(), footholdWorker?.close()]);
       await mainQueue?.close();
       await Promise.all([connection, footholdConnection].map((c) => c.quit().catch(() => {})));
       await subscriber.quit().catch(() => {});
