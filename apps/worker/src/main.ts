@@ -26,7 +26,7 @@ async function shutdown(signal: string, code = 0) {
   // Hard stop if a handler ignores cancellation: its lease expires and another worker retries.
   setTimeout(() => { logger.error({ workerId: worker.id }, "worker did not stop in time; exiting"); process.exit(1); }, 15_000).unref();
   try {
-    await worker.close(); // stop taking tasks, let in-flight ones finish or release their leases
+    await worker.close(); // stop taking tasks; in-flight ones keep their leases until they commit
     await engine.close();
   } catch (err) {
     logger.error({ err }, "error while stopping");

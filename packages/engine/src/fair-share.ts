@@ -18,9 +18,9 @@ export interface TenantDemand {
 export function allocateSlots(tenants: TenantDemand[], free: number): Map<string, number> {
   const grants = new Map<string, number>();
   // Foothold: a tenant with nothing in flight gets one task even when the pool is full.
-  // The pool overshoots by at most one task per idle tenant, and that task (BullMQ
-  // priority 1) is the next one any worker takes: a newcomer never waits for a flood
-  // to drain before it is even admitted.
+  // The pool overshoots by at most one task per idle tenant, and that task travels on the
+  // pool's foothold lane (lanes.ts), ahead of everything in the main queue: a newcomer
+  // never waits for a flood to drain before it is even admitted.
   for (const t of tenants) {
     if (t.inflight === 0 && t.ready > 0 && t.weight > 0 && t.maxConcurrent > 0) {
       grants.set(t.tenantId, 1);

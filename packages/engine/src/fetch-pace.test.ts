@@ -16,10 +16,14 @@ describe("FetchPace", () => {
     expect(pace(2, { jobs: 0, tasks: 2, footholds: 2 }).mainConcurrency).toBe(1); // BullMQ's floor
   });
 
-  it("keeps a lane foothold unless lane footholds would fill every slot with no main-queue job held", () => {
-    expect(pace(1, {}).laneMayKeep).toBe(false); // a worker of concurrency 1 hands every foothold back
-    expect(pace(2, {}).laneMayKeep).toBe(true);
-    expect(pace(2, { footholds: 1, tasks: 1 }).laneMayKeep).toBe(false);
-    expect(pace(2, { jobs: 1, tasks: 1, footholds: 0 }).laneMayKeep).toBe(true);
+  it("keeps a lane foothold only if a slot stays free for what the main queue may be fetching", () => {
+    expect(pace(1, {}).laneMayKeep(1)).toBe(false); // an idle worker of concurrency 1: its main fetch is out
+    expect(pace(2, {}).laneMayKeep(2)).toBe(true);
+    expect(pace(2, { footholds: 1, tasks: 1 }).laneMayKeep(1)).toBe(false);
+    expect(pace(2, { jobs: 1, tasks: 1 }).laneMayKeep(1)).toBe(false); // one main job, a fetch out for the other slot
+    expect(pace(2, { jobs: 1, tasks: 2 }).laneMayKeep(1)).toBe(true); // no fetch out; its task's slot is free (committing)
+    expect(pace(1, { jobs: 1, tasks: 1 }).laneMayKeep(1)).toBe(true);
+    expect(pace(4, { jobs: 1, tasks: 16 }).laneMayKeep(1)).toBe(true); // a bundle held: no fetch out
+    expect(pace(4, {}).laneMayKeep(0)).toBe(false);
   });
 });

@@ -27,11 +27,12 @@ export class FetchPace {
   }
 
   /**
-   * Whether one more lane foothold may stay (given a free slot): not if lane footholds
-   * would then fill every slot while no main-queue job is held, as the main queue's fetch,
-   * never below 1, would then take a job there is no slot for.
+   * Whether a lane foothold may stay, given the slots free now: it takes one, and while the
+   * main queue may have a fetch out (its concurrency is above the jobs held, and BullMQ
+   * keeps it at 1 or more), that fetch may bring a job too, which must find a slot rather
+   * than wait on this worker while others are idle.
    */
-  get laneMayKeep(): boolean {
-    return this.jobs > 0 || this.footholds + 1 < this.concurrency;
+  laneMayKeep(freeSlots: number): boolean {
+    return freeSlots >= (this.mainConcurrency > this.jobs ? 2 : 1);
   }
 }

@@ -1,8 +1,8 @@
 // The foothold lane (lanes.ts): footholds travel on a queue of their own that every worker
 // watches beside its main queue. A worker that takes one with no slot free must not sit on
 // it while another worker is idle: it hands it back to the main queue, where a worker with
-// a slot takes it. A worker of concurrency 1 always hands back (its main queue's fetch
-// would otherwise take a job it has no slot for), and its footholds still run.
+// a slot takes it. An idle worker of concurrency 1 hands back too (its main queue's fetch,
+// which is out, would otherwise take a job it has no slot for), and its footholds still run.
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bullJobId, footholdQueueName, queueName } from "./keys";
@@ -67,11 +67,12 @@ describe("foothold lane", () => {
     // Task 0 is the submit's foothold (lane); task 1, 4 s long, comes through the main queue
     // once a scheduler runs, while the foothold holds a slot and so lowers the main queue's
     // concurrency to the one task the worker then holds.
-    const { job: first } = await h.engine.submitJob(tenant, { handler: "sleep", input: { items: [400, 4000] }, chunkSize: 1, pool });
+    const { job: first } = await h.engine.submitJob(tenant, { handler: "sleep", input: { items: [1000, 4000] }, chunkSize: 1, pool });
     await waitFor(() => h.db.prisma.task.count({ where: { jobId: first.id, seq: 0, status: "running" } }), (n) => n === 1, 10_000);
     const scheduler = h.engine.createScheduler();
     await scheduler.start();
-    await waitFor(() => h.db.prisma.task.findMany({ where: { jobId: first.id }, orderBy: { seq: "asc" } }), (t) => t[0]!.status === "done" && t[1]!.status === "running", 10_000);
+    const tasks = await waitFor(() => h.db.prisma.task.findMany({ where: { jobId: first.id }, orderBy: { seq: "asc" } }), (t) => t[0]!.status === "done" && t[1]!.status === "running", 10_000);
+    expect(tasks[1]!.startedAt!.getTime()).toBeLessThan(tasks[0]!.finishedAt!.getTime()); // the premise: they overlapped
     // Not a foothold (the tenant has work in flight): it needs the main queue's fetch.
     const { job: next } = await h.engine.submitJob(tenant, { handler: "noop", input: { items: [1] }, pool });
     expect((await h.engine.getJob(tenant, next.id)).status).toBe("queued");
@@ -81,7 +82,7 @@ describe("foothold lane", () => {
     await Promise.all([worker.close(), scheduler.close()]);
   }, 30_000);
 
-  it("runs an idle tenant's foothold on a worker of concurrency 1, through the main queue", async () => {
+  it("runs an idle tenant's foothold on an idle worker of concurrency 1, through the main queue", async () => {
     const pool = "lane-one";
     const worker = h.engine.createWorker({ pool, id: "single", concurrency: 1 });
     await worker.start();
@@ -90,6 +91,8 @@ describe("foothold lane", () => {
     const done = await waitFor(() => h.engine.getJob(tenant, job.id), isFinished, 10_000);
     expect(done.status).toBe("succeeded");
     expect((await h.engine.getResults(tenant, job.id, { limit: 10 })).data).toEqual([{ index: 0, status: "succeeded", output: "x" }]);
+    const added = (await h.redis.xrange(`${h.prefix}:${queueName(pool)}:events`, "-", "+")).filter(([, f]) => f[1] === "added").map(([, f]) => f[f.indexOf("jobId") + 1]);
+    expect(added).toContain(bullJobId(job.id, 0, 1)); // handed back to the main queue
     await worker.close();
   });
 });

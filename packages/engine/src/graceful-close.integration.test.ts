@@ -15,20 +15,28 @@ afterAll(async () => {
   await h?.close();
 });
 
-it("keeps renewing a running task's lease through a graceful close, so it commits once and is not re-run", async () => {
+it("keeps renewing a running task's lease through a graceful close, so it commits once and is not re-run, and offers the draining worker no new work", async () => {
   const pool = "closing";
   const scheduler = h.engine.createScheduler(); // its reconciler re-admits lapsed leases
   await scheduler.start();
   const worker = h.engine.createWorker({ pool, id: "closing-worker", concurrency: 2 });
   await worker.start();
   const tenant = await h.newTenant();
-  const { job } = await h.engine.submitJob(tenant, { handler: "sleep", input: { items: [3 * LEASE_MS] }, pool });
+  const { job } = await h.engine.submitJob(tenant, { handler: "sleep", input: { items: [5 * LEASE_MS] }, pool });
   await waitFor(() => h.db.prisma.task.findFirstOrThrow({ where: { jobId: job.id } }), (t) => t.status === "running", 10_000);
 
   const closing = worker.close();
   const beat = () => h.db.prisma.workerHeartbeat.findUnique({ where: { id: "closing-worker" } });
   await waitFor(beat, (b) => b?.concurrency === 0, 5_000); // draining: no slots offered
   expect((await h.db.prisma.task.findFirstOrThrow({ where: { jobId: job.id } })).status).toBe("running");
+  // A draining worker is not a live one: no foothold at submit, and no admission round
+  // (the submit wakes one) queues the task for it once the scheduler has re-read capacity
+  // (on its 1 s tick).
+  await new Promise((r) => setTimeout(r, 1200));
+  const other = await h.newTenant();
+  const { job: later } = await h.engine.submitJob(other, { handler: "noop", input: { items: [1] }, pool });
+  await new Promise((r) => setTimeout(r, 500));
+  expect((await h.db.prisma.task.findFirstOrThrow({ where: { jobId: later.id } })).status).toBe("pending");
   await closing;
 
   const task = await h.db.prisma.task.findFirstOrThrow({ where: { jobId: job.id } });

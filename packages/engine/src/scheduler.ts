@@ -51,11 +51,14 @@ export function createScheduler(ctx: EngineContext, getQueue: (pool: string) => 
   const minGap = opts.minRoundGapMs ?? 0;
   let lastRoundAt = 0;
 
-  /** Live workers' slots per pool; capacity is a depth per slot of them. No live worker, no admission. */
+  /**
+   * Live workers' slots per pool; capacity is a depth per slot of them. No live worker, no
+   * admission; a draining worker (closing, concurrency 0 in its heartbeat) is not live.
+   */
   async function refreshCapacity(): Promise<void> {
     const rows = await ctx.sql.query<{ pool: string; slots: number }>(
       `SELECT pool, sum(concurrency)::int AS slots FROM worker_heartbeats
-       WHERE "lastSeenAt" > now() - make_interval(secs => $1::double precision / 1000) GROUP BY pool`, [ctx.leaseMs * 2]);
+       WHERE "lastSeenAt" > now() - make_interval(secs => $1::double precision / 1000) AND concurrency > 0 GROUP BY pool`, [ctx.leaseMs * 2]);
     slots = new Map(rows.map((r) => [r.pool, r.slots]));
   }
 

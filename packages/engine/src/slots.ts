@@ -20,6 +20,11 @@ export class Slots {
     return this.size - this.free;
   }
 
+  /** Slots free now (0 while anyone waits). */
+  get available(): number {
+    return this.free;
+  }
+
   /** Takes a slot only if one is free now; the caller must release it. */
   tryAcquire(): boolean {
     if (this.free === 0) return false;

@@ -96,6 +96,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   let footholdWorker: Worker | undefined;
   let beat: NodeJS.Timeout | undefined;
   let draining = false; // closing: no new work, and no capacity offered to admission
+  let beating: Promise<void> | undefined; // the heartbeat in flight
   // What this worker holds, which paces its main queue's fetches (fetch-pace.ts).
   const holding = new FetchPace(concurrency);
 
@@ -114,8 +115,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     const one = (r: TaskRef, urgent: boolean, snap?: TaskSnapshot) => processTask(r, urgent, snap).finally(() => (holding.tasks--, pace()));
     try {
       // A foothold handed back (priority 1, always a single task) still goes first for a slot.
-      const snap = "t" in bull.data && trustSnapshot(bull) ? bull.data.t : undefined;
-      if (refs.length === 1) return await one(refs[0]!, bull.priority === 1, snap);
+      if (refs.length === 1) return await one(refs[0]!, bull.priority === 1, snapshotOf(bull));
       const settled = await Promise.allSettled(refs.map((r) => one(r, false)));
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason; // logged as "task processing failed"; the lease lapses and the reconciler re-admits
@@ -137,12 +137,12 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   async function processFoothold(bull: BullJob<DeliveryData>): Promise<void> {
     const [ref] = refsOf(bull.data);
     if (!ref) return;
-    if (!holding.laneMayKeep || !slots.tryAcquire()) {
+    if (!holding.laneMayKeep(slots.available) || !slots.tryAcquire()) {
       const j = singleJob(ref, 1);
       await (mainQueue ??= new Queue(queueName(pool), { connection: ctx.redis, prefix: ctx.prefix })).add(j.name, j.data, j.opts);
       return;
     }
-    const snap = "t" in bull.data && trustSnapshot(bull) ? bull.data.t : undefined;
+    const snap = snapshotOf(bull);
     const slot = { held: true };
     holding.footholds++;
     holding.tasks++;
@@ -156,7 +156,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       pace();
       // Held, it lowered the main queue's concurrency; BullMQ looks at the raised value only
       // when a main-queue job ends, which may be a long task's end. pause + resume is
-      // BullMQ's own way to make its loop fetch again at once.
+      // BullMQ's own way to make its loop fetch again at once (it also restarts BullMQ's
+      // stall check: one more script call per foothold, and only with main jobs held).
       if (holding.jobs > 0) void worker?.pause(true).then(() => worker?.resume()).catch((err) => log.debug({ err }, "fetch wake-up failed"));
     }
   }
@@ -173,8 +174,9 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
    * less than CANCEL_MEMORY_MS ago (the producer's clock; skew errs either way by as much,
    * and fencing holds regardless). Otherwise the read decides.
    */
-  function trustSnapshot(bull: BullJob<DeliveryData>): boolean {
-    return bull.attemptsStarted <= 1 && bull.timestamp >= listeningSince && Date.now() - bull.timestamp < CANCEL_MEMORY_MS;
+  function snapshotOf(bull: BullJob<DeliveryData>): TaskSnapshot | undefined {
+    const trusted = bull.attemptsStarted <= 1 && bull.timestamp >= listeningSince && Date.now() - bull.timestamp < CANCEL_MEMORY_MS;
+    return trusted && "t" in bull.data ? bull.data.t : undefined;
   }
 
   /** `slot`: one already taken for this task (a lane foothold), released by the caller unless this takes it over. */
@@ -246,9 +248,19 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     m.deadLetters.inc({ pool }, result.dead.length);
   }
 
+  /** A heartbeat, unless one is in flight; `queue`: after the one in flight (what it wrote may be stale). */
+  function beatNow(queue = false): void {
+    if (beating && !queue) return;
+    const next: Promise<void> = (beating ?? Promise.resolve())
+      .then(() => heartbeat())
+      .catch((err) => log.error({ err }, "heartbeat failed"))
+      .finally(() => beating === next && (beating = undefined));
+    beating = next;
+  }
+
   async function heartbeat(): Promise<void> {
     const tasks = [...held.values()].filter((h) => !h.task.lazy).map((h) => h.task);
-    // Running = holding a slot: a handler running; tasks waiting for a slot or committing are not counted.
+    // Running = holding a slot: a handler running (or a lane foothold about to); tasks waiting for a slot or committing are not counted.
     ctx.metrics.workerRunning.set({ worker: id, pool }, slots.inUse);
     await renewLeases(ctx.sql, tasks, ctx.leaseMs);
     // Plain SQL, not Prisma: a worker process runs without loading Prisma at all.
@@ -273,7 +285,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       });
       ctx.metrics.workerConcurrency.set({ worker: id, pool }, concurrency);
       await heartbeat();
-      beat = setInterval(() => heartbeat().catch((err) => log.error({ err }, "heartbeat failed")), Math.max(200, ctx.leaseMs / 3));
+      beat = setInterval(() => beatNow(), Math.max(200, ctx.leaseMs / 3));
       marker.start();
       const common = {
         prefix: ctx.prefix,
@@ -300,9 +312,11 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       // own commit was refused. Meanwhile the heartbeat offers no slots, so admission stops
       // counting this worker.
       draining = true;
+      beatNow(true); // admission stops counting this worker now, not a beat later
       await Promise.all([worker?.close(), footholdWorker?.close()]);
       clearInterval(beat);
       marker.stop();
+      await beating; // a beat in flight must not write the row back after the delete below
       await mainQueue?.close();
       await Promise.all([connection, footholdConnection].map((c) => c.quit().catch(() => {})));
       await subscriber.quit().catch(() => {});
