@@ -17,12 +17,14 @@ describe("FetchPace", () => {
   });
 
   it("keeps a lane foothold only if a slot stays free for what the main queue may be fetching", () => {
-    expect(pace(1, {}).laneMayKeep(1)).toBe(false); // an idle worker of concurrency 1: its main fetch is out
+    expect(pace(1, {}).laneMayKeep(1)).toBe(false); // concurrency 1: its main fetch would find no slot
     expect(pace(2, {}).laneMayKeep(2)).toBe(true);
     expect(pace(2, { footholds: 1, tasks: 1 }).laneMayKeep(1)).toBe(false);
     expect(pace(2, { jobs: 1, tasks: 1 }).laneMayKeep(1)).toBe(false); // one main job, a fetch out for the other slot
     expect(pace(2, { jobs: 1, tasks: 2 }).laneMayKeep(1)).toBe(true); // no fetch out; its task's slot is free (committing)
-    expect(pace(1, { jobs: 1, tasks: 1 }).laneMayKeep(1)).toBe(true);
+    expect(pace(1, { jobs: 1, tasks: 1 }).laneMayKeep(1)).toBe(false); // as its job ends, BullMQ fetches (concurrency ≥ 1)
+    expect(pace(3, { jobs: 1, tasks: 3, footholds: 1 }).laneMayKeep(1)).toBe(true);
+    expect(pace(3, { jobs: 1, tasks: 4, footholds: 2 }).laneMayKeep(1)).toBe(false); // would fill every slot
     expect(pace(4, { jobs: 1, tasks: 16 }).laneMayKeep(1)).toBe(true); // a bundle held: no fetch out
     expect(pace(4, {}).laneMayKeep(0)).toBe(false);
   });

@@ -28,11 +28,12 @@ export class FetchPace {
 
   /**
    * Whether a lane foothold may stay, given the slots free now: it takes one, and while the
-   * main queue may have a fetch out (its concurrency is above the jobs held, and BullMQ
-   * keeps it at 1 or more), that fetch may bring a job too, which must find a slot rather
-   * than wait on this worker while others are idle.
+   * main queue may have a fetch out (its concurrency is above the jobs held) that fetch may
+   * bring a job too, which must find a slot rather than wait on this worker while others
+   * are idle. Lane footholds never fill every slot: BullMQ keeps the main queue's
+   * concurrency at 1 or more, so it would fetch as its last job ends, with no slot for it.
    */
   laneMayKeep(freeSlots: number): boolean {
-    return freeSlots >= (this.mainConcurrency > this.jobs ? 2 : 1);
+    return this.footholds + 1 < this.concurrency && freeSlots >= (this.mainConcurrency > this.jobs ? 2 : 1);
   }
 }

@@ -1,8 +1,8 @@
 // The foothold lane (lanes.ts): footholds travel on a queue of their own that every worker
 // watches beside its main queue. A worker that takes one with no slot free must not sit on
 // it while another worker is idle: it hands it back to the main queue, where a worker with
-// a slot takes it. An idle worker of concurrency 1 hands back too (its main queue's fetch,
-// which is out, would otherwise take a job it has no slot for), and its footholds still run.
+// a slot takes it. A worker of concurrency 1 hands back too (its main queue's fetch
+// would otherwise take a job it has no slot for), and its footholds still run.
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bullJobId, footholdQueueName, queueName } from "./keys";
@@ -82,7 +82,7 @@ describe("foothold lane", () => {
     await Promise.all([worker.close(), scheduler.close()]);
   }, 30_000);
 
-  it("runs an idle tenant's foothold on an idle worker of concurrency 1, through the main queue", async () => {
+  it("runs an idle tenant's foothold on a worker of concurrency 1, through the main queue", async () => {
     const pool = "lane-one";
     const worker = h.engine.createWorker({ pool, id: "single", concurrency: 1 });
     await worker.start();

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 it("keeps renewing a running task's lease through a graceful close, so it commits once and is not re-run, and offers the draining worker no new work", async () => {
   const pool = "closing";
-  const scheduler = h.engine.createScheduler(); // its reconciler re-admits lapsed leases
+  const scheduler = h.engine.createScheduler({ tickMs: 100 }); // its reconciler re-admits lapsed leases; capacity re-read every 100 ms
   await scheduler.start();
   const worker = h.engine.createWorker({ pool, id: "closing-worker", concurrency: 2 });
   await worker.start();
@@ -31,8 +31,8 @@ it("keeps renewing a running task's lease through a graceful close, so it commit
   expect((await h.db.prisma.task.findFirstOrThrow({ where: { jobId: job.id } })).status).toBe("running");
   // A draining worker is not a live one: no foothold at submit, and no admission round
   // (the submit wakes one) queues the task for it once the scheduler has re-read capacity
-  // (on its 1 s tick).
-  await new Promise((r) => setTimeout(r, 1200));
+  // (on its tick).
+  await new Promise((r) => setTimeout(r, 500));
   const other = await h.newTenant();
   const { job: later } = await h.engine.submitJob(other, { handler: "noop", input: { items: [1] }, pool });
   await new Promise((r) => setTimeout(r, 500));

@@ -68,7 +68,8 @@ export const TASK_BATCH = 5000;
  * its new job's first task admitted by the insert itself (the scheduler grants the same
  * foothold, a round later). $F: the lease to give it, or null to take none. The rules,
  * under a per-tenant-and-pool try-lock, live in the database function
- * `fanout_take_foothold` (prisma/migrations/*_foothold_function), which must be VOLATILE:
+ * `fanout_take_foothold` (prisma/migrations/*_foothold_function, restated with the live-worker
+ * check of *_foothold_needs_offered_slots), which must be VOLATILE:
  * its checks need a snapshot taken after the lock, not the statement's.
  *
  * That lock serialises a foothold only with the same tenant's footholds in the pool, not

@@ -96,7 +96,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   let footholdWorker: Worker | undefined;
   let beat: NodeJS.Timeout | undefined;
   let draining = false; // closing: no new work, and no capacity offered to admission
-  let beating: Promise<void> | undefined; // the heartbeat in flight
+  const beats = new Set<Promise<void>>(); // heartbeats in flight
   // What this worker holds, which paces its main queue's fetches (fetch-pace.ts).
   const holding = new FetchPace(concurrency);
 
@@ -248,14 +248,12 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     m.deadLetters.inc({ pool }, result.dead.length);
   }
 
-  /** A heartbeat, unless one is in flight; `queue`: after the one in flight (what it wrote may be stale). */
-  function beatNow(queue = false): void {
-    if (beating && !queue) return;
-    const next: Promise<void> = (beating ?? Promise.resolve())
-      .then(() => heartbeat())
+  /** One heartbeat, each on its own: a stuck one must not hold back the next lease renewal. */
+  function beatNow(): void {
+    const beat: Promise<void> = heartbeat()
       .catch((err) => log.error({ err }, "heartbeat failed"))
-      .finally(() => beating === next && (beating = undefined));
-    beating = next;
+      .finally(() => beats.delete(beat));
+    beats.add(beat);
   }
 
   async function heartbeat(): Promise<void> {
@@ -268,7 +266,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       `INSERT INTO worker_heartbeats (id, pool, host, pid, concurrency, running, "lastSeenAt") VALUES ($1, $2, $3, $4, $5, $6, now())
        ON CONFLICT (id) DO UPDATE SET pool = $2, host = $3, pid = $4, concurrency = $5, running = $6, "lastSeenAt" = now()`,
       [id, pool, hostname(), process.pid, draining ? 0 : concurrency, slots.inUse]);
-    await timings.flush(ctx);
+    // Not awaited: a Redis that does not answer must not hold up lease renewal or close().
+    timings.flush(ctx).catch((err) => log.debug({ err }, "handler timings flush failed"));
   }
 
   return {
@@ -312,11 +311,11 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       // own commit was refused. Meanwhile the heartbeat offers no slots, so admission stops
       // counting this worker.
       draining = true;
-      beatNow(true); // admission stops counting this worker now, not a beat later
+      beatNow(); // admission stops counting this worker now, not a beat later
       await Promise.all([worker?.close(), footholdWorker?.close()]);
       clearInterval(beat);
       marker.stop();
-      await beating; // a beat in flight must not write the row back after the delete below
+      await Promise.all(beats); // a beat in flight must not write the row back after the delete below
       await mainQueue?.close();
       await Promise.all([connection, footholdConnection].map((c) => c.quit().catch(() => {})));
       await subscriber.quit().catch(() => {});
