@@ -26,14 +26,22 @@ const JOB_OPTS = { removeOnComplete: true, removeOnFail: true } as const;
  */
 export async function enqueue(queues: PoolQueues, tasks: (AdmittedTask & { bullPriority?: number; snapshot?: TaskSnapshot })[]): Promise<void> {
   if (tasks.length === 0) return;
-  const footholds = tasks.filter((t) => t.bullPriority === 1);
-  const rest = tasks.filter((t) => t.bullPriority !== 1);
-  await addToLanes(queues, rest.map((t) => singleJob(t, t.bullPriority, t.snapshot)), footholds.map((t) => singleJob(t, undefined, t.snapshot)));
+  const lanes: Lanes = { main: [], footholds: [] };
+  for (const t of tasks) routeSingle(lanes, t, t.bullPriority, t.snapshot);
+  await addToLanes(queues, lanes.main, lanes.footholds);
 }
 
 /** A BullMQ job carrying one task, under the task's own id. */
 export function singleJob(t: AdmittedTask, priority: number | undefined, snapshot?: TaskSnapshot) {
   return { name: "task", data: singleData(t, snapshot) as DeliveryData, opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), ...JOB_OPTS, ...(priority ? { priority } : {}) } };
+}
+
+type Lanes = { main: ReturnType<typeof singleJob>[]; footholds: ReturnType<typeof singleJob>[] };
+
+/** A single task's job into its lane: a foothold (bullPriority 1) to the foothold lane, where all are alike and need no priority; the rest to the main queue. */
+function routeSingle(lanes: Lanes, t: AdmittedTask, bullPriority: number | undefined, snapshot?: TaskSnapshot): void {
+  if (bullPriority === 1) lanes.footholds.push(singleJob(t, undefined, snapshot));
+  else lanes.main.push(singleJob(t, bullPriority, snapshot));
 }
 
 /**
@@ -44,15 +52,13 @@ export function singleJob(t: AdmittedTask, priority: number | undefined, snapsho
 export async function enqueuePlanned(queues: PoolQueues, tasks: (AdmittedTask & Deliverable)[]): Promise<{ jobs: number; bundles: number }> {
   const plan = planDelivery(tasks);
   if (plan.length === 0) return { jobs: 0, bundles: 0 };
-  const main: ReturnType<typeof singleJob>[] = [];
-  const footholds: ReturnType<typeof singleJob>[] = [];
+  const lanes: Lanes = { main: [], footholds: [] };
   for (const group of plan) {
     const first = group[0]!;
-    if (group.length > 1) main.push({ name: "bundle", data: bundleData(group) as DeliveryData, opts: { ...JOB_OPTS, priority: first.bullPriority, jobId: bundleJobId(first) } });
-    else if (first.bullPriority === 1) footholds.push(singleJob(first, undefined));
-    else main.push(singleJob(first, first.bullPriority));
+    if (group.length === 1) routeSingle(lanes, first, first.bullPriority);
+    else lanes.main.push({ name: "bundle", data: bundleData(group) as DeliveryData, opts: { ...JOB_OPTS, priority: first.bullPriority, jobId: bundleJobId(first) } });
   }
-  await addToLanes(queues, main, footholds);
+  await addToLanes(queues, lanes.main, lanes.footholds);
   return { jobs: plan.length, bundles: plan.filter((g) => g.length > 1).length };
 }
 
