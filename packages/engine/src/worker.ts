@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { Queue, Worker, type Job as BullJob } from "bullmq";
+import { Worker, type Job as BullJob } from "bullmq";
 import { backoffDelay } from "./backoff";
 import { refsOf, type DeliveryData } from "./bundle";
 import { MicroBatcher } from "./batcher";
@@ -9,6 +9,7 @@ import { announceJob, wakeScheduler, type EngineContext } from "./context";
 import { builtinHandlers } from "./handlers";
 import { singleJob } from "./admission";
 import { footholdQueueName, queueName } from "./keys";
+import { poolQueueCache } from "./lanes";
 import { HandlerTimings } from "./handler-stats";
 import { claimTask, claimTasks, keyOf, markTasks, renewLeases, type ClaimedTask, type TaskRef } from "./lease";
 import { LeaseMarker, type Markable } from "./lease-marker";
@@ -91,7 +92,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
   const footholdConnection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
-  let mainQueue: Queue | undefined; // for footholds handed back
+  const queues = poolQueueCache(ctx.redis, ctx.prefix); // for footholds handed back (made on first use)
   let worker: Worker | undefined;
   let footholdWorker: Worker | undefined;
   let beat: NodeJS.Timeout | undefined;
@@ -139,7 +140,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     if (!ref) return;
     if (!holding.laneMayKeep(slots.available) || !slots.tryAcquire()) {
       const j = singleJob(ref, 1);
-      await (mainQueue ??= new Queue(queueName(pool), { connection: ctx.redis, prefix: ctx.prefix })).add(j.name, j.data, j.opts);
+      await queues.get(pool).main.add(j.name, j.data, j.opts);
       return;
     }
     const snap = snapshotOf(bull);
@@ -316,7 +317,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       clearInterval(beat);
       marker.stop();
       await Promise.all(beats); // a beat in flight must not write the row back after the delete below
-      await mainQueue?.close();
+      await queues.close();
       await Promise.all([connection, footholdConnection].map((c) => c.quit().catch(() => {})));
       await subscriber.quit().catch(() => {});
       await ctx.sql.exec(`DELETE FROM worker_heartbeats WHERE id = $1`, [id]).catch(() => {});
@@ -328,7 +329,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       await Promise.all([worker?.close(true), footholdWorker?.close(true)]);
       connection.disconnect();
       footholdConnection.disconnect();
-      void mainQueue?.close().catch(() => {});
+      void queues.close().catch(() => {});
       subscriber.disconnect();
     },
   };
