@@ -44,7 +44,7 @@ export async function fanoutIdle(ctx: BenchContext, n: number, gapMs: number): P
   await startCluster(env, { workers: ctx.workers, concurrency: ctx.concurrency, cpuProfDir: ctx.cpuProfDir });
   await waitAllFinished(env, await trickle(env, tenant, WARMUP, gapMs));
   const act = ctx.pgActivity ? samplePgActivity(env.db.url) : undefined;
-  const events = recordBullEvents(env);
+  const events = await recordBullEvents(env);
   const ids = await trickle(env, tenant, n, gapMs);
   await waitAllFinished(env, ids);
   const pgActivity = await act?.stop();

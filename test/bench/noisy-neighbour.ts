@@ -34,7 +34,7 @@ async function fanoutFlood(ctx: BenchContext, flood: number) {
   let floodJob = await env.job(floodId);
   while (floodJob.startedAt === null) floodJob = (await sleep(20), await env.job(floodId));
   let done = false;
-  const events = recordBullEvents(env);
+  const events = await recordBullEvents(env);
   const act = ctx.pgActivity ? samplePgActivity(env.db.url) : undefined;
   const watch = env.waitFinished(floodId, 60 * 60_000, 100).finally(() => (done = true));
   watch.catch(() => {}); // awaited below; the trickle stops either way
@@ -127,7 +127,7 @@ export const noisyNeighbour: Scenario = {
     let idle = ctx.shared.idleP99?.length ? median(ctx.shared.idleP99) : undefined;
     let idleBull = ctx.shared.idleP99Bull?.length ? median(ctx.shared.idleP99Bull) : undefined;
     res.notes.push(
-      `(a) Tenant A submits one job of ${flood.toLocaleString("en-US")} single-item tasks (chunkSize 1); once it runs, tenant B submits single-item jobs every ${QUIET_GAP_MS} ms until the flood finishes; B's latency = jobs.createdAt → tasks.startedAt of jobs accepted before the flood finished. Both tenants weight 1. Baseline: the same flood (addBulk) and 10/s trickle on one raw BullMQ queue, which has no notion of tenants. The "quiet tenant p99 under flood: …" rows split B's latency at BullMQ's "added" and "active" events (each row is its own p99).`,
+      `(a) Tenant A submits one job of ${flood.toLocaleString("en-US")} single-item tasks (chunkSize 1); once it runs, tenant B submits single-item jobs every ${QUIET_GAP_MS} ms until the flood finishes; B's latency = jobs.createdAt → tasks.startedAt of jobs accepted before the flood finished. Both tenants weight 1. Baseline: the same flood (addBulk) and 10/s trickle on one raw BullMQ queue, which has no notion of tenants. The "quiet tenant p99 under flood: …" rows split B's latency at BullMQ's "added" and "active" events (each row is its own p99). The events are read on a thread of their own, not on the event loop that submits B's jobs; until 2026-12-03 20:50 UTC they shared it, which added about 5 ms to B's p99 (lib/bull-events.ts).`,
       idle !== undefined
         ? `Idle p99 = the median idle p99 of scenario 3 in this invocation (Fanout ${idle.toFixed(1)} ms; BullMQ ${idleBull?.toFixed(1)} ms).`
         : "Idle p99 measured in each run as in scenario 3 (scenario 3 did not run).",
