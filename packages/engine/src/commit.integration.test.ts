@@ -56,3 +56,15 @@ it("commits a mixed batch with each entry's failures, retries and outputs on its
   const row = await h.db.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
   expect(row).toMatchObject({ itemsSucceeded: 3, itemsFailed: 1, itemsDead: 1, tasksDone: 4, status: "running" });
 });
+
+it("commits an error cut through a surrogate pair", async () => {
+  const { job } = await h.engine.submitJob(tenant, { handler: "echo", input: { items: ["a"] }, pool: "commit-test" });
+  await h.db.prisma.task.updateMany({ where: { jobId: job.id }, data: { status: "queued", admits: 1 } });
+  const [task] = await claimTasks(h.sql, [{ jobId: job.id, seq: 0, admits: 1 }], "w1", 2000);
+  // 1,999 characters, then an emoji: the 2,000-character cut keeps only its first half.
+  const error = `${"x".repeat(1999)}😀 and more`;
+  const [outcome] = await commitTasks(h.sql, "w1", [{ task: task!, result: { indexes: [], outputs: [], retry: [failure(0, error)], dead: [] }, retryDelayMs: 60_000 }]);
+  expect(outcome).toMatchObject({ committed: true });
+  const [f] = await h.db.prisma.itemFailure.findMany({ where: { jobId: job.id } });
+  expect(f!.error).toBe(`${"x".repeat(1999)}\uFFFD`);
+});

@@ -105,7 +105,10 @@ fenced AS (
 )
 SELECT fe.j AS "jobId", fe.s AS seq, job.status FROM fe JOIN job ON job.id = fe.j`);
 
-const cut = (s: string) => s.slice(0, 2000);
+// A cut through a surrogate pair (or a handler's own lone surrogate) would otherwise be
+// serialised as "\ud83d", which jsonb refuses, failing the whole batch: U+FFFD instead.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const cut = (s: string) => s.slice(0, 2000).replace(LONE_SURROGATE, "\uFFFD");
 
 type CommitRecord = ReturnType<typeof toRecord>;
 /** The per-item lists: sent (as jsonb) only for the entries that have any. */

@@ -6,6 +6,7 @@ import type { FanoutEnv } from "./fanout";
 import { Worker } from "node:worker_threads";
 import { defer } from "./cleanup";
 import { REDIS_URL } from "./redis";
+import { sleep } from "./stats";
 
 export interface Breakdown {
   /** jobs.createdAt → the task's "added" event (submit commit, wake-up, admission round, addBulk). */
@@ -52,10 +53,10 @@ parentPort.on("message", () => { stopped = true; });
       }
     }
   }
-})().catch(() => {}).finally(() => {
-  redis.disconnect();
-  parentPort.postMessage({ added: [...added], active: [...active] });
-});
+})().then(
+  () => parentPort.postMessage({ added: [...added], active: [...active] }),
+  (err) => parentPort.postMessage({ error: String(err) }),
+).finally(() => redis.disconnect());
 `;
 
 /**
@@ -66,26 +67,29 @@ parentPort.on("message", () => { stopped = true; });
 export async function recordBullEvents(env: FanoutEnv, pool = "default"): Promise<{ stop(): Promise<void>; breakdown(ids: string[]): Promise<Breakdown> }> {
   const keys = [`${env.prefix}:{pool-${pool}}:events`, `${env.prefix}:{pool-${pool}}-footholds:events`];
   const thread = new Worker(LOOP, { eval: true, workerData: { url: REDIS_URL, keys } });
+  defer("bull events thread", () => thread.terminate());
   let added = new Map<string, number>();
   let active = new Map<string, number>();
   let ready: () => void = () => {};
   const connected = new Promise<void>((resolve) => (ready = resolve));
+  type Message = { ready?: true; error?: string; added: [string, number][]; active: [string, number][] };
   const result = new Promise<void>((resolve, reject) => {
-    thread.on("message", (m: { ready?: true; added: [string, number][]; active: [string, number][] }) => {
+    thread.on("message", (m: Message) => {
       if (m.ready) return ready();
+      if (m.error) return reject(new Error(`BullMQ event reader failed: ${m.error}`));
       added = new Map(m.added);
       active = new Map(m.active);
       resolve();
     });
     thread.once("error", reject);
-    thread.once("exit", () => resolve());
+    thread.once("exit", () => reject(new Error("BullMQ event reader exited without its events")));
   });
   result.catch(() => {});
   await Promise.race([connected, result]);
-  defer("bull events thread", () => thread.terminate());
   let stopping: Promise<void> | undefined;
+  // A read blocked on a Redis that went away would never return: give up after 10 s.
   const stop = () => {
-    stopping ??= (thread.postMessage("stop"), result.catch(() => {}).finally(() => thread.terminate()).then(() => {}));
+    stopping ??= (thread.postMessage("stop"), Promise.race([result, sleep(10_000).then(() => { throw new Error("BullMQ event reader did not stop within 10 s"); })]).finally(() => thread.terminate()));
     return stopping;
   };
   return {
