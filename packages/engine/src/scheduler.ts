@@ -13,7 +13,7 @@ export interface SchedulerOptions {
   tickMs?: number;
   reconcileMs?: number;
   leaderTtlMs?: number;
-  /** In-flight tasks allowed per worker slot: >1 keeps workers fed between rounds (up to 1.5× for short tasks, admission-depth.ts). */
+  /** In-flight tasks allowed per worker slot: >1 keeps workers fed between rounds (up to 2.25× for short tasks, admission-depth.ts). */
   inflightPerSlot?: number;
   /** Extra depth for pools of short tasks, as a fraction of inflightPerSlot (0: a fixed depth, as tests that count queued tasks need). */
   shortTaskExtraDepth?: number;
