@@ -8,14 +8,16 @@ import { commitTask } from "./commit";
 import { bullJobId, footholdQueueName } from "./keys";
 import { claimTask, markTasks } from "./lease";
 import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
-import { createHarness, phantomWorker, waitFor, type Harness } from "./testing/harness";
+import { createHarness, phantomWorker, recordingLogger, waitFor, type Harness } from "./testing/harness";
 
 let h: Harness;
+// What the engine logged (a rejected commit, an aborted run, a failed job), for a failure to show.
+const log = recordingLogger();
 let tenant: string;
 const queues: Queue[] = [];
 
 beforeAll(async () => {
-  h = await createHarness();
+  h = await createHarness({ logger: log });
   tenant = await h.newTenant();
 });
 
@@ -78,8 +80,16 @@ describe("foothold snapshot", () => {
     // Re-added after the worker listens for cancels (fresh); `stale` keeps its earlier add.
     await queue.addBulk(jobs.map((j) => ({ name: j!.name, data: j!.data, opts: { jobId: j!.id! } })));
     const status = async (jobId: string) => (await h.db.prisma.task.findFirstOrThrow({ where: { jobId } })).status;
-    await waitFor(() => status(fresh), (s) => s === "done", 30_000);
-    await waitFor(() => queue.getJobCounts("wait", "prioritized", "active"), (c) => Object.values(c).every((n) => n === 0), 30_000);
+    const explained = async <T>(wait: Promise<T>) => {
+      try {
+        return await wait;
+      } catch (err) {
+        const counts = await queue.getJobCounts();
+        throw new Error(`${(err as Error).message}\nlane: ${JSON.stringify(counts)}\nengine log:\n${log.lines.join("\n")}`);
+      }
+    };
+    await explained(waitFor(() => status(fresh), (s) => s === "done", 30_000));
+    await explained(waitFor(() => queue.getJobCounts("wait", "prioritized", "active"), (c) => Object.values(c).every((n) => n === 0), 30_000));
     expect([await status(none), await status(stale)]).toEqual(["pending", "pending"]);
     await worker.close();
   });

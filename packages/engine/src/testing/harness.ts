@@ -11,6 +11,17 @@ export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {}, child: () => quiet };
 
+/** A logger that keeps what it is told at info level and above, for a failing test to show. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const at = (level: string, bound: object) => (obj: object, msg?: string) => {
+    const { err, ...rest } = { ...bound, ...obj } as { err?: unknown };
+    lines.push(`${level} ${msg ?? ""} ${JSON.stringify(rest)}${err ? ` err=${err instanceof Error ? err.message : String(err)}` : ""}`);
+  };
+  const make = (bound: object): Logger => ({ info: at("info", bound), warn: at("warn", bound), error: at("error", bound), debug() {}, child: (b) => make({ ...bound, ...b }) });
+  return Object.assign(make({}), { lines });
+}
+
 export interface Harness {
   db: TestDatabase;
   redis: Redis;
@@ -23,12 +34,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(opts: EngineOptions & { redisUrl?: string } = {}): Promise<Harness> {
+export async function createHarness({ logger = quiet, ...opts }: EngineOptions & { redisUrl?: string; logger?: Logger } = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const redis = new Redis(opts.redisUrl ?? REDIS_URL, { maxRetriesPerRequest: null });
   const prefix = opts.prefix ?? `fot-${randomUUID().slice(0, 8)}`;
   const pool = createPool(db.url, { max: 5 });
-  const engine = createEngine({ prisma: db.prisma, redis, logger: quiet, pool }, { leaseMs: 2000, ...opts, prefix });
+  const engine = createEngine({ prisma: db.prisma, redis, logger, pool }, { leaseMs: 2000, ...opts, prefix });
   return {
     db,
     redis,
