@@ -22,9 +22,14 @@ const externalDeps = {
 export async function bundleApp(app) {
   const dir = path.join(ROOT, "apps", app);
   const outfile = path.join(dir, "dist", "main.mjs");
+  // A worker runs its foothold lane on a thread whose script is built beside main.mjs
+  // (packages/engine/src/lane-host.ts finds it there).
+  const entryPoints = { main: path.join(dir, "src", "main.ts") };
+  if (app === "worker") entryPoints["lane-thread"] = path.join(ROOT, "packages", "engine", "src", "lane-thread.ts");
   const result = await esbuild.build({
-    entryPoints: [path.join(dir, "src", "main.ts")],
-    outfile,
+    entryPoints,
+    outdir: path.dirname(outfile),
+    outExtension: { ".js": ".mjs" },
     bundle: true,
     platform: "node",
     format: "esm",

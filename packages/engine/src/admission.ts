@@ -1,6 +1,6 @@
 import type { EngineContext } from "./context";
 import { allocateSlots, type TenantDemand } from "./fair-share";
-import { bundleData, bundleJobId, isShort, planDelivery, singleData, type Deliverable, type DeliveryData } from "./bundle";
+import { bundleData, bundleJobId, isShort, JOB_OPTS, planDelivery, singleJob, type Deliverable, type DeliveryData } from "./bundle";
 import { observedItemMicros } from "./handler-stats";
 import { bullJobId } from "./keys";
 import { ORDERING_CLEAR } from "./ordering";
@@ -16,8 +16,6 @@ export interface AdmittedTask {
   admits: number;
 }
 
-const JOB_OPTS = { removeOnComplete: true, removeOnFail: true } as const;
-
 /**
  * BullMQ entries carry only the task's reference; the worker reads the rest when it
  * claims. One BullMQ job per task: the reconciler's re-adds and the submit-time foothold
@@ -29,11 +27,6 @@ export async function enqueue(queues: PoolQueues, tasks: (AdmittedTask & { bullP
   const lanes: Lanes = { main: [], footholds: [] };
   for (const t of tasks) routeSingle(lanes, t, t.bullPriority, t.snapshot);
   await addToLanes(queues, lanes.main, lanes.footholds);
-}
-
-/** A BullMQ job carrying one task, under the task's own id. */
-export function singleJob(t: AdmittedTask, priority: number | undefined, snapshot?: TaskSnapshot) {
-  return { name: "task", data: singleData(t, snapshot) as DeliveryData, opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), ...JOB_OPTS, ...(priority ? { priority } : {}) } };
 }
 
 type Lanes = { main: ReturnType<typeof singleJob>[]; footholds: ReturnType<typeof singleJob>[] };

@@ -107,6 +107,14 @@ export function singleData(t: TaskRef, snapshot?: TaskSnapshot): SingleData {
   return { j: t.jobId, s: t.seq, a: t.admits, ...(snapshot && { t: snapshot }) };
 }
 
+/** What every Fanout BullMQ job is added with: Postgres, not Redis, keeps the history. */
+export const JOB_OPTS = { removeOnComplete: true, removeOnFail: true } as const;
+
+/** A BullMQ job carrying one task, under the task's own id. */
+export function singleJob(t: TaskRef, priority: number | undefined, snapshot?: TaskSnapshot) {
+  return { name: "task", data: singleData(t, snapshot) as DeliveryData, opts: { jobId: bullJobId(t.jobId, t.seq, t.admits), ...JOB_OPTS, ...(priority ? { priority } : {}) } };
+}
+
 export function bundleData(tasks: TaskRef[]): BundleData {
   const byJob = new Map<string, (string | number)[]>();
   for (const t of tasks) {

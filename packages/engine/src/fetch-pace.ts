@@ -12,14 +12,49 @@
  * idles some slots for a Redis and a claim round trip per bundle.
  */
 export class FetchPace {
-  /** Main-queue BullMQ jobs held. */
-  jobs = 0;
-  /** Tasks held: the main-queue jobs' and the lane's footholds. */
-  tasks = 0;
-  /** Footholds held from the lane (lanes.ts). */
-  footholds = 0;
+  /**
+   * jobs, tasks, footholds: in shared memory, because the worker's foothold-lane thread
+   * (lane-thread.ts) decides `laneMayKeep` and counts the footholds it keeps itself.
+   */
+  private readonly c: Int32Array;
 
-  constructor(readonly concurrency: number) {}
+  /** `buffer`: another FetchPace's (the lane thread's view of the worker's counts). */
+  constructor(readonly concurrency: number, buffer = new SharedArrayBuffer(12)) {
+    this.c = new Int32Array(buffer);
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.c.buffer as SharedArrayBuffer;
+  }
+
+  /** Main-queue BullMQ jobs held. */
+  get jobs(): number {
+    return Atomics.load(this.c, JOBS);
+  }
+  set jobs(n: number) {
+    Atomics.store(this.c, JOBS, n);
+  }
+
+  /** Tasks held: the main-queue jobs' and the lane's footholds. */
+  get tasks(): number {
+    return Atomics.load(this.c, TASKS);
+  }
+  set tasks(n: number) {
+    Atomics.store(this.c, TASKS, n);
+  }
+
+  /** Footholds held from the lane (lanes.ts). */
+  get footholds(): number {
+    return Atomics.load(this.c, FOOTHOLDS);
+  }
+  set footholds(n: number) {
+    Atomics.store(this.c, FOOTHOLDS, n);
+  }
+
+  /** Adds to a count atomically: both threads change `tasks` and `footholds`. */
+  add(what: "jobs" | "tasks" | "footholds", n: number): void {
+    Atomics.add(this.c, what === "jobs" ? JOBS : what === "tasks" ? TASKS : FOOTHOLDS, n);
+  }
 
   /** The main queue's BullMQ concurrency now (BullMQ takes nothing below 1). */
   get mainConcurrency(): number {
@@ -37,3 +72,7 @@ export class FetchPace {
     return this.footholds + 1 < this.concurrency && freeSlots >= (this.mainConcurrency > this.jobs ? 2 : 1);
   }
 }
+
+const JOBS = 0;
+const TASKS = 1;
+const FOOTHOLDS = 2;

@@ -1,5 +1,5 @@
 // The foothold lane (lanes.ts): footholds travel on a queue of their own that every worker
-// watches beside its main queue. A worker that takes one with no slot free must not sit on
+// watches beside its main queue, from a thread of its own (lane-thread.ts). A worker that takes one with no slot free must not sit on
 // it while another worker is idle: it hands it back to the main queue, where a worker with
 // a slot takes it. A worker of concurrency 1 hands back too (its main queue's fetch
 // would otherwise take a job it has no slot for), and its footholds still run.
@@ -93,6 +93,23 @@ describe("foothold lane", () => {
     expect((await h.engine.getResults(tenant, job.id, { limit: 10 })).data).toEqual([{ index: 0, status: "succeeded", output: "x" }]);
     const added = (await h.redis.xrange(`${h.prefix}:${queueName(pool)}:events`, "-", "+")).filter(([, f]) => f[1] === "added").map(([, f]) => f[f.indexOf("jobId") + 1]);
     expect(added).toContain(bullJobId(job.id, 0, 1)); // handed back to the main queue
+    await worker.close();
+  });
+
+  it("starts a submit-time foothold's handler on the lane thread while the worker's main thread is busy", async () => {
+    const pool = "lane-thread";
+    const worker = h.engine.createWorker({ pool, id: "t", concurrency: 2 });
+    await worker.start();
+    const tenant = await h.newTenant();
+    const { job } = await h.engine.submitJob(tenant, { handler: "echo", input: { items: ["y"] }, pool });
+    // This thread is the worker's main thread too: nothing of it runs until the block ends.
+    const blockedUntil = Date.now() + 1500;
+    while (Date.now() < blockedUntil) { /* busy, as under a flood's claims and commits */ }
+    const done = await waitFor(() => h.engine.getJob(tenant, job.id), isFinished, 10_000);
+    expect(done.status).toBe("succeeded");
+    expect((await h.engine.getResults(tenant, job.id, { limit: 10 })).data).toEqual([{ index: 0, status: "succeeded", output: "y" }]);
+    // Committed by the main thread after the block, but started (startedAt) during it.
+    expect((await taskOf(job.id)).startedAt!.getTime()).toBeLessThan(blockedUntil);
     await worker.close();
   });
 });

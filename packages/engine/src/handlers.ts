@@ -60,6 +60,15 @@ export const builtinHandlers: Record<string, Handler> = {
  */
 export const builtinReducers: Readonly<Record<string, Reducer>> = { noop: "count", sleep: "sum" };
 
+/** The built-in handler of that name; one this worker lacks fails item by item, so retries and dead letters apply. */
+export function handlerFor(name: string): Handler {
+  return isKnownHandler(name)
+    ? builtinHandlers[name]!
+    : () => {
+        throw new Error(`no handler "${name}" is registered on this worker`);
+      };
+}
+
 export function isKnownHandler(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(builtinHandlers, name);
 }

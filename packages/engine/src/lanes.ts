@@ -37,6 +37,19 @@ export function poolQueueCache(redis: Redis, prefix: string): PoolQueueCache {
   };
 }
 
+/** What both of a worker's BullMQ Workers (main queue and lane) run with. */
+export function taskWorkerOptions(prefix: string, leaseMs: number) {
+  return {
+    prefix,
+    lockDuration: leaseMs,
+    stalledInterval: leaseMs,
+    // Postgres fencing decides who wins; BullMQ must keep re-delivering stalled tasks.
+    maxStalledCount: 1_000_000,
+    removeOnComplete: { count: 0 },
+    removeOnFail: { count: 0 },
+  };
+}
+
 type BulkJob = Parameters<Queue["addBulk"]>[0][number];
 
 /** One addBulk per lane that has jobs (both in parallel). */

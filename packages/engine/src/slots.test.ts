@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Slots } from "./slots";
+import { freeSlots, Slots, takeSlot, waitForSlot } from "./slots";
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -37,4 +37,76 @@ describe("Slots", () => {
   it("rejects a size below one", () => {
     expect(() => new Slots(0)).toThrow();
   });
+
+  // The lane thread's side runs here on the same thread: the cells and the protocol are the same.
+  describe("shared with the lane thread", () => {
+    it("takes a free slot through the shared cells, and counts it as in use", () => {
+      const slots = new Slots(2);
+      const cells = new Int32Array(slots.buffer);
+      expect(takeSlot(cells)).toBe(true);
+      expect(takeSlot(cells)).toBe(true);
+      expect(takeSlot(cells)).toBe(false);
+      expect(slots.inUse).toBe(2);
+      slots.release();
+      expect(freeSlots(cells)).toBe(1);
+    });
+
+    it("gives the lane thread's wait the next released slot, ahead of tasks waiting here but after footholds", async () => {
+      const slots = new Slots(1);
+      const cells = new Int32Array(slots.buffer);
+      await slots.acquire();
+      const order: string[] = [];
+      const task = slots.acquire().then(() => order.push("task"));
+      const lane = waitForSlot(cells, 5_000).then((got) => order.push(`lane ${got}`));
+      await tick();
+      const foothold = slots.acquire(true).then(() => order.push("foothold"));
+      slots.release(); // to the urgent foothold
+      await foothold;
+      slots.release(); // to the lane thread's wait
+      await lane;
+      // A new task may not take the lane's slot meanwhile; the queued one gets the next.
+      slots.release();
+      await task;
+      expect(order).toEqual(["foothold", "lane true", "task"]);
+      expect(slots.inUse).toBe(1);
+    });
+
+    it("gives up after its timeout, and a slot left free then goes to the tasks waiting here", async () => {
+      const slots = new Slots(1);
+      const cells = new Int32Array(slots.buffer);
+      await slots.acquire();
+      expect(await waitForSlot(cells, 20)).toBe(false);
+      let served = false;
+      const task = slots.acquire().then(() => (served = true));
+      slots.release();
+      await task;
+      expect(served).toBe(true);
+      // A slot freed while the lane still waits is the lane's; once the wait is over, serveWaiting hands it on.
+      const late = waitForSlot(cells, 20);
+      const queued = slots.acquire().then(() => (served = false));
+      slots.release();
+      expect(await late).toBe(true);
+      slots.release();
+      await queued;
+      expect(served).toBe(false);
+      expect(slots.inUse).toBe(1);
+    });
+
+    it("serves tasks waiting here with slots the lane left free, and forgets its waits when it exits", async () => {
+      const slots = new Slots(2);
+      const cells = new Int32Array(slots.buffer);
+      await slots.acquire();
+      await slots.acquire();
+      const wait = waitForSlot(cells, 1_000);
+      const queued = slots.acquire();
+      slots.clearThreadWaits(); // the thread exited: its wait no longer counts
+      slots.release();
+      await queued; // the release went to the task, not to the dead thread
+      expect(slots.inUse).toBe(2);
+      slots.release();
+      expect(await wait).toBe(true); // a slot simply free is anyone's
+      expect(slots.inUse).toBe(2);
+    });
+  });
 });
+

@@ -6,45 +6,114 @@
  * ahead of tasks already waiting, as they do in Redis.
  */
 export class Slots {
-  private free: number;
+  /**
+   * [free slots, slots the lane thread waits for], in shared memory: the worker's
+   * foothold-lane thread (lane-thread.ts) takes a free one with `takeSlot`, or waits for
+   * the next one released with `waitForSlot`. Only this side (the main thread) releases,
+   * so handing a slot to a waiter stays a local decision.
+   */
+  private readonly cells: Int32Array;
   private readonly waiting: (() => void)[] = [];
   private readonly urgent: (() => void)[] = [];
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`slots must be a whole number ≥ 1 (got ${size})`);
-    this.free = size;
+    this.cells = new Int32Array(new SharedArrayBuffer(8));
+    this.cells[FREE] = size;
+  }
+
+  /** The shared cells, for the lane thread's `takeSlot` and `waitForSlot`. */
+  get buffer(): SharedArrayBuffer {
+    return this.cells.buffer as SharedArrayBuffer;
   }
 
   /** Tasks holding a slot now. */
   get inUse(): number {
-    return this.size - this.free;
-  }
-
-  /** Slots free now (0 while anyone waits). */
-  get available(): number {
-    return this.free;
-  }
-
-  /** Takes a slot only if one is free now; the caller must release it. */
-  tryAcquire(): boolean {
-    if (this.free === 0) return false;
-    this.free--;
-    return true;
+    return this.size - Atomics.load(this.cells, FREE);
   }
 
   /** Resolves once a slot is held; every acquire must be followed by one release. */
   acquire(urgent = false): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return Promise.resolve();
-    }
+    // A slot left free while the lane thread waits is the thread's (release gave it).
+    if ((urgent || Atomics.load(this.cells, WANT) === 0) && takeSlot(this.cells)) return Promise.resolve();
     return new Promise((resolve) => (urgent ? this.urgent : this.waiting).push(resolve));
   }
 
-  /** Hands the slot straight to the next waiter (so a later acquire cannot jump the queue). */
+  /**
+   * Hands the slot straight to the next waiter, so a later acquire cannot jump the queue:
+   * urgent ones (footholds) first, then the lane thread's, then the rest.
+   */
   release(): void {
-    const next = this.urgent.shift() ?? this.waiting.shift();
-    if (next) next();
-    else this.free = Math.min(this.size, this.free + 1);
+    const urgent = this.urgent.shift();
+    if (urgent) return urgent();
+    if (decrementIfPositive(this.cells, WANT)) return this.free(1);
+    const next = this.waiting.shift();
+    if (next) return next();
+    this.free(1);
+  }
+
+  /** Gives slots left free to the waiters here: the lane thread stopped waiting without taking one. */
+  serveWaiting(): void {
+    while (this.urgent.length + this.waiting.length > 0 && takeSlot(this.cells)) (this.urgent.shift() ?? this.waiting.shift())!();
+  }
+
+  /** Forgets the lane thread's waits (it has exited), so released slots go to the waiters here again. */
+  clearThreadWaits(): void {
+    Atomics.store(this.cells, WANT, 0);
+    this.serveWaiting();
+  }
+
+  /** Counts a slot free again and wakes a lane-thread wait, if any (a cheap call when none). */
+  private free(n: number): void {
+    for (;;) {
+      const f = Atomics.load(this.cells, FREE);
+      if (f >= this.size) return;
+      if (Atomics.compareExchange(this.cells, FREE, f, Math.min(this.size, f + n)) === f) break;
+    }
+    Atomics.notify(this.cells, FREE);
+  }
+}
+
+const FREE = 0;
+const WANT = 1;
+
+/** Takes one free slot from a Slots' shared cells, from either thread; false when none is free. */
+export function takeSlot(cells: Int32Array): boolean {
+  return decrementIfPositive(cells, FREE);
+}
+
+/** Free slots now, read from a Slots' shared cells. */
+export function freeSlots(cells: Int32Array): number {
+  return Atomics.load(cells, FREE);
+}
+
+/**
+ * From the lane thread: takes the next slot the main thread releases, ahead of the tasks
+ * waiting there, or gives up after `timeoutMs`. Every slot is either counted free or held,
+ * so a wait given up after its slot was granted leaves that slot free, never lost; the
+ * caller then has the main thread serve its waiters with it (`serveWaiting`).
+ */
+export async function waitForSlot(cells: Int32Array, timeoutMs: number): Promise<boolean> {
+  if (takeSlot(cells)) return true;
+  Atomics.add(cells, WANT, 1);
+  const end = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (takeSlot(cells)) return true;
+      const left = end - Date.now();
+      if (left <= 0) return false;
+      const w = Atomics.waitAsync(cells, FREE, 0, left);
+      if (w.async) await w.value;
+    }
+  } finally {
+    decrementIfPositive(cells, WANT); // ours, unless a release already spent it on a slot
+  }
+}
+
+function decrementIfPositive(cells: Int32Array, at: number): boolean {
+  for (;;) {
+    const v = Atomics.load(cells, at);
+    if (v <= 0) return false;
+    if (Atomics.compareExchange(cells, at, v, v - 1) === v) return true;
   }
 }

@@ -6,10 +6,10 @@ import { refsOf, type DeliveryData } from "./bundle";
 import { MicroBatcher } from "./batcher";
 import { commitTasks, type CommitEntry, type CommitOutcome } from "./commit";
 import { announceJob, wakeScheduler, type EngineContext } from "./context";
-import { builtinHandlers } from "./handlers";
-import { singleJob } from "./admission";
-import { footholdQueueName, queueName } from "./keys";
-import { poolQueueCache } from "./lanes";
+import { handlerFor } from "./handlers";
+import { queueName } from "./keys";
+import { taskWorkerOptions } from "./lanes";
+import { startLaneHost, type LaneHost, type LaneTake, type RemoteRun } from "./lane-host";
 import { HandlerTimings } from "./handler-stats";
 import { claimTask, claimTasks, keyOf, markTasks, renewLeases, type ClaimedTask, type TaskRef } from "./lease";
 import { LeaseMarker, type Markable } from "./lease-marker";
@@ -56,11 +56,6 @@ const spanAttributes = (t: ClaimedTask, workerId: string) => ({
   "fanout.worker_id": workerId,
 });
 
-/** A task whose handler this worker lacks fails item by item, so retries and dead letters apply. */
-const missingHandler = (name: string) => () => {
-  throw new Error(`no handler "${name}" is registered on this worker`);
-};
-
 export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): WorkerHandle {
   const id = opts.id ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const pool = opts.pool ?? "default";
@@ -91,10 +86,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   const subscriber = ctx.redis.duplicate();
   subscriber.on("error", (err) => log.debug({ err }, "subscriber connection error"));
   const connection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
-  const footholdConnection = ctx.redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
-  const queues = poolQueueCache(ctx.redis, ctx.prefix); // for footholds handed back (made on first use)
   let worker: Worker | undefined;
-  let footholdWorker: Worker | undefined;
+  let lane: LaneHost | undefined; // the foothold lane's thread (lane-thread.ts)
   let beat: NodeJS.Timeout | undefined;
   let draining = false; // closing: no new work, and no capacity offered to admission
   const beats = new Set<Promise<void>>(); // heartbeats in flight
@@ -110,10 +103,10 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
    */
   async function processJob(bull: BullJob<DeliveryData>): Promise<void> {
     const refs = refsOf(bull.data);
-    holding.jobs++;
-    holding.tasks += refs.length;
+    holding.add("jobs", 1);
+    holding.add("tasks", refs.length);
     pace();
-    const one = (r: TaskRef, urgent: boolean, snap?: TaskSnapshot) => processTask(r, urgent, snap).finally(() => (holding.tasks--, pace()));
+    const one = (r: TaskRef, urgent: boolean, snap?: TaskSnapshot) => processTask(r, { urgent, snap }).finally(() => (holding.add("tasks", -1), pace()));
     try {
       // A foothold handed back (priority 1, always a single task) still goes first for a slot.
       if (refs.length === 1) return await one(refs[0]!, bull.priority === 1, snapshotOf(bull));
@@ -121,39 +114,25 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason; // logged as "task processing failed"; the lease lapses and the reconciler re-admits
     } finally {
-      holding.jobs--;
+      holding.add("jobs", -1);
       pace();
     }
   }
 
   /**
-   * A foothold from the lane: held like any task (it paces the main queue's fetches) and
-   * run in a slot taken as it arrives, so two footholds never count on the same free slot.
-   * A worker with no slot free hands it back to the main queue at priority 1, where the
-   * next worker to fetch (one with a slot free) takes it, as without the lane, instead of
-   * it waiting here for a long task to end; so does one that may not keep it
-   * (`laneMayKeep`). Handed back without its snapshot: the new job's timestamp would vouch
-   * for an older one.
+   * A foothold the lane thread kept (lane-thread.ts): it took a slot for it and counted it
+   * as held, and may have started its handler already from the snapshot (`remote`). Held
+   * like any task from here: marked, renewed, aborted by a cancel, committed.
    */
-  async function processFoothold(bull: BullJob<DeliveryData>): Promise<void> {
-    const [ref] = refsOf(bull.data);
-    if (!ref) return;
-    if (!holding.laneMayKeep(slots.available) || !slots.tryAcquire()) {
-      const j = singleJob(ref, 1);
-      await queues.get(pool).main.add(j.name, j.data, j.opts);
-      return;
-    }
-    const snap = snapshotOf(bull);
+  async function processFoothold(take: LaneTake): Promise<void> {
     const slot = { held: true };
-    holding.footholds++;
-    holding.tasks++;
     pace();
     try {
-      await processTask(ref, true, snap, slot);
+      await processTask(take.ref, { urgent: true, snap: take.snap, slot, remote: take.remote, arrivedAt: take.arrivedAt });
     } finally {
       if (slot.held) slots.release(); // not run: stale, cancelled or a duplicate
-      holding.footholds--;
-      holding.tasks--;
+      holding.add("footholds", -1);
+      holding.add("tasks", -1);
       pace();
       // Held, it lowered the main queue's concurrency; BullMQ looks at the raised value only
       // when a main-queue job ends, which may be a long task's end. pause + resume is
@@ -180,20 +159,32 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     return trusted && "t" in bull.data ? bull.data.t : undefined;
   }
 
-  /** `slot`: one already taken for this task (a lane foothold), released by the caller unless this takes it over. */
-  async function processTask(ref: TaskRef, urgent: boolean, snap?: TaskSnapshot, slot?: { held: boolean }): Promise<void> {
-    const arrivedAt = Date.now();
-    if (snap && cancelled.has(ref.jobId)) return wakeScheduler(ctx, pool);
+  /**
+   * `slot`: one already taken for this task (a lane foothold), released by the caller unless
+   * this takes it over. `remote`: its handler, already started by the lane thread from `snap`.
+   */
+  async function processTask(ref: TaskRef, how: { urgent: boolean; snap?: TaskSnapshot; slot?: { held: boolean }; remote?: RemoteRun; arrivedAt?: number }): Promise<void> {
+    const { urgent, snap, slot, remote, arrivedAt = Date.now() } = how;
+    // Not to be run: a handler the lane thread started stops, and is over before its slot is freed.
+    const drop = async () => {
+      if (remote) {
+        remote.abort("not to be run");
+        await remote.result.catch(() => {});
+      }
+      wakeScheduler(ctx, pool);
+    };
+    if (snap && cancelled.has(ref.jobId)) return drop();
     // A foothold claims on its own statement: in the batcher it would wait behind the
     // batches a flooding tenant keeps in flight (58 ms of the quiet tenant's p99 in the bench).
     const task = snap ? taskFromSnapshot(ref, snap) : urgent ? await claimTask(ctx.sql, ref, id, ctx.leaseMs) : await claims.submit(ref);
     if (!task) return wakeScheduler(ctx, pool); // stale delivery: cancelled, superseded or already done
-    if (task.runs === 0 && task.attempt === 1) ctx.metrics.taskWait.observe({ pool }, (Date.now() - task.createdAt.getTime()) / 1000);
+    if (task.runs === 0 && task.attempt === 1) ctx.metrics.taskWait.observe({ pool }, ((remote?.startedAt ?? Date.now()) - task.createdAt.getTime()) / 1000);
     const key = keyOf(task);
     // Delivered twice to this worker (a bundle and the single the reconciler re-added): the
     // copy already held runs it; a second entry would replace it in `held` and lose its lease.
-    if (held.has(key)) return;
+    if (held.has(key)) return drop();
     const entry: Markable = { task, since: arrivedAt, ctl: new AbortController(), committing: false };
+    if (remote) entry.ctl.signal.addEventListener("abort", () => remote.abort(String(entry.ctl.signal.reason?.message ?? "aborted")), { once: true });
     // Held (so it gets marked, heartbeats renew its lease and a cancel aborts it) while it waits for a slot.
     held.set(key, entry);
     try {
@@ -204,7 +195,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       let freed = false;
       const free = () => freed || ((freed = true), slots.release());
       try {
-        await withSpan("fanout.task.run", SpanKind.CONSUMER, contextFrom(task.traceparent), spanAttributes(task, id), (span) => runAndCommit(task, entry, span, free));
+        await withSpan("fanout.task.run", SpanKind.CONSUMER, contextFrom(task.traceparent), spanAttributes(task, id), (span) => runAndCommit(task, entry, span, free, remote));
       } finally {
         free();
       }
@@ -220,11 +211,10 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     }
   }
 
-  async function runAndCommit(task: ClaimedTask, entry: Markable, span: Span, freeSlot: () => void): Promise<void> {
+  async function runAndCommit(task: ClaimedTask, entry: Markable, span: Span, freeSlot: () => void, remote?: RemoteRun): Promise<void> {
     const m = ctx.metrics;
-    const handler = builtinHandlers[task.handler] ?? missingHandler(task.handler);
-    entry.startedAt = Date.now();
-    const result = await runTask(task, handler, { signal: entry.ctl.signal });
+    entry.startedAt = remote?.startedAt ?? Date.now();
+    const result = await (remote?.result ?? runTask(task, handlerFor(task.handler), { signal: entry.ctl.signal }));
     freeSlot();
     entry.committing = true;
     await entry.marking;
@@ -287,23 +277,27 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       await heartbeat();
       beat = setInterval(() => beatNow(), Math.max(200, ctx.leaseMs / 3));
       marker.start();
-      const common = {
-        prefix: ctx.prefix,
-        lockDuration: ctx.leaseMs,
-        stalledInterval: ctx.leaseMs,
-        // Postgres fencing decides who wins; BullMQ must keep re-delivering stalled tasks.
-        maxStalledCount: 1_000_000,
-        removeOnComplete: { count: 0 },
-        removeOnFail: { count: 0 },
-      };
       // Starts at `concurrency` (one job per slot, as long tasks arrive one per job) and
       // then follows the tasks held (pace()); `slots` bounds the handlers running.
-      worker = new Worker<DeliveryData>(queueName(pool), processJob, { ...common, connection, concurrency });
-      footholdWorker = new Worker<DeliveryData>(footholdQueueName(pool), processFoothold, { ...common, connection: footholdConnection, concurrency: Math.min(concurrency, FOOTHOLD_LANE) });
-      for (const w of [worker, footholdWorker]) {
-        w.on("error", (err) => log.error({ err }, "worker error"));
-        w.on("failed", (job, err) => log.error({ err, bullJobId: job?.id }, "task processing failed"));
-      }
+      worker = new Worker<DeliveryData>(queueName(pool), processJob, { ...taskWorkerOptions(ctx.prefix, ctx.leaseMs), connection, concurrency });
+      worker.on("error", (err) => log.error({ err }, "worker error"));
+      worker.on("failed", (job, err) => log.error({ err, bullJobId: job?.id }, "task processing failed"));
+      lane = await startLaneHost({
+        redis: ctx.redis,
+        logger: log,
+        prefix: ctx.prefix,
+        pool,
+        concurrency,
+        laneConcurrency: Math.min(concurrency, FOOTHOLD_LANE),
+        leaseMs: ctx.leaseMs,
+        cancelChannel: ctx.channels.cancel,
+        cancelMemoryMs: CANCEL_MEMORY_MS,
+        slots: slots.buffer,
+        pace: holding.buffer,
+        onTake: processFoothold,
+        onSlotsLeft: () => slots.serveWaiting(),
+        onExit: () => slots.clearThreadWaits(),
+      });
       log.info({ concurrency }, "worker started");
     },
     async close() {
@@ -313,12 +307,11 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       // counting this worker.
       draining = true;
       beatNow(); // admission stops counting this worker now, not a beat later
-      await Promise.all([worker?.close(), footholdWorker?.close()]);
+      await Promise.all([worker?.close(), lane?.close()]);
       clearInterval(beat);
       marker.stop();
       await Promise.all(beats); // a beat in flight must not write the row back after the delete below
-      await queues.close();
-      await Promise.all([connection, footholdConnection].map((c) => c.quit().catch(() => {})));
+      await connection.quit().catch(() => {});
       await subscriber.quit().catch(() => {});
       await ctx.sql.exec(`DELETE FROM worker_heartbeats WHERE id = $1`, [id]).catch(() => {});
       log.info({}, "worker stopped");
@@ -326,10 +319,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     async kill() {
       clearInterval(beat);
       marker.stop();
-      await Promise.all([worker?.close(true), footholdWorker?.close(true)]);
+      await Promise.all([worker?.close(true), lane?.kill()]);
       connection.disconnect();
-      footholdConnection.disconnect();
-      void queues.close().catch(() => {});
       subscriber.disconnect();
     },
   };
