@@ -11,7 +11,7 @@ import { createWebhookDispatcher } from "@fanout/webhooks";
 
 const config = loadConfigOrExit("scheduler");
 const logger = createLogger("scheduler", config.logLevel);
-const tracing = startTracing("fanout-scheduler", config.otlpEndpoint);
+const tracing = await startTracing("fanout-scheduler", config.otlpEndpoint);
 const prisma = createPrisma(config.databaseUrl);
 const pool = createPool(config.databaseUrl, { asyncCommit: true }); // hot path on pg, not Prisma; see PoolOptions.asyncCommit
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });

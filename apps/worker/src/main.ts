@@ -11,7 +11,7 @@ import { startTracing } from "@fanout/ops/tracing";
 
 const config = loadConfigOrExit("worker");
 const logger = createLogger("worker", config.logLevel);
-const tracing = startTracing("fanout-worker", config.otlpEndpoint);
+const tracing = await startTracing("fanout-worker", config.otlpEndpoint);
 const pool = createPool(config.databaseUrl, { asyncCommit: true }); // see PoolOptions.asyncCommit
 // BullMQ's blocking commands need maxRetriesPerRequest: null on the connections it is given.
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
