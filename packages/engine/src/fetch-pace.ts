@@ -69,7 +69,25 @@ export class FetchPace {
    * concurrency at 1 or more, so it would fetch as its last job ends, with no slot for it.
    */
   laneMayKeep(freeSlots: number): boolean {
-    return this.footholds + 1 < this.concurrency && freeSlots >= (this.mainConcurrency > this.jobs ? 2 : 1);
+    return this.footholds + 1 < this.concurrency && this.slotsAllowKeep(freeSlots);
+  }
+
+  /** The slot half of `laneMayKeep`, for a foothold already counted (`reserveFoothold`). */
+  slotsAllowKeep(freeSlots: number): boolean {
+    return freeSlots >= (this.mainConcurrency > this.jobs ? 2 : 1);
+  }
+
+  /**
+   * Counts one more lane foothold if that leaves a slot for the main queue (the foothold
+   * half of `laneMayKeep`), atomically: the lane thread's concurrent footholds, some waiting
+   * for a slot, must not together pass the cap. Undone with add("footholds", -1).
+   */
+  reserveFoothold(): boolean {
+    for (;;) {
+      const f = Atomics.load(this.c, FOOTHOLDS);
+      if (f + 1 >= this.concurrency) return false;
+      if (Atomics.compareExchange(this.c, FOOTHOLDS, f, f + 1) === f) return true;
+    }
   }
 }
 

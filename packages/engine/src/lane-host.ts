@@ -27,6 +27,8 @@ export interface LaneTake {
   arrivedAt: number;
   snap?: TaskSnapshot;
   remote?: RemoteRun;
+  /** Aborted if the thread exits first: the task must stop (its BullMQ job will be re-delivered). */
+  signal: AbortSignal;
 }
 
 export interface LaneHost {
@@ -50,15 +52,19 @@ const RESTART_DELAY_MS = 1000;
 
 export async function startLaneHost(opts: LaneHostOptions): Promise<LaneHost> {
   const { redis, logger, onTake, onSlotsLeft, onExit, ...rest } = opts;
-  const data: LaneThreadData = { ...rest, fanoutLane: true, redis: cloneableOptions(redis) };
-  const runs = new Map<number, { resolve(r: TimedRunResult): void; reject(e: unknown): void }>();
+  const data: LaneThreadData = { ...rest, fanoutLane: true, redis: cloneable(redis.options) as Record<string, unknown> };
   let stopping = false;
-  let thread: Worker;
+  let restart: NodeJS.Timeout | undefined;
+  let thread: Worker | undefined;
   let closed: Promise<void> = Promise.resolve();
 
   const launch = () =>
     new Promise<void>((ready, failed) => {
       const t = (thread = spawn(data));
+      // This thread's takes (ids are per thread): their runs, and the takes themselves,
+      // which end when it does, since the BullMQ locks it renewed end with it.
+      const runs = new Map<number, { resolve(r: TimedRunResult): void; reject(e: unknown): void }>();
+      const takes = new Map<number, AbortController>();
       let onClosed!: () => void;
       closed = new Promise((r) => (onClosed = r));
       const send = (m: ToLane) => t.postMessage(m);
@@ -78,36 +84,53 @@ export async function startLaneHost(opts: LaneHostOptions): Promise<LaneHost> {
             const result = new Promise<TimedRunResult>((resolve, reject) => runs.set(m.id, { resolve, reject }));
             remote = { startedAt: m.startedAt, result, abort: (reason) => send({ t: "abort", id: m.id, reason }) };
           }
-          onTake({ ref: m.ref, arrivedAt: m.arrivedAt, snap: m.snap, remote }).then(
-            () => send({ t: "done", id: m.id }),
-            (err: unknown) => send({ t: "done", id: m.id, error: err instanceof Error ? err.message : String(err) }),
-          );
+          const ctl = new AbortController();
+          takes.set(m.id, ctl);
+          onTake({ ref: m.ref, arrivedAt: m.arrivedAt, snap: m.snap, remote, signal: ctl.signal })
+            .then(
+              () => send({ t: "done", id: m.id }),
+              (err: unknown) => send({ t: "done", id: m.id, error: err instanceof Error ? err.message : String(err) }),
+            )
+            .finally(() => takes.delete(m.id));
         }
       });
       t.once("error", (err) => logger.error({ err }, "foothold lane thread failed"));
       t.once("exit", (code) => {
         onClosed();
         onExit();
-        for (const run of runs.values()) run.reject(new Error(`foothold lane thread exited (${code})`));
-        runs.clear();
+        const gone = new Error(`foothold lane thread exited (${code})`);
+        for (const run of runs.values()) run.reject(gone);
+        // BullMQ re-delivers their jobs once their locks lapse; running on meanwhile, a take
+        // would meet its own re-delivery here and refuse it.
+        for (const ctl of takes.values()) ctl.abort(gone);
         failed(new Error(`foothold lane thread exited (${code}) before it was ready`));
         if (stopping) return;
         logger.error({ code }, "foothold lane thread exited; starting it again");
-        setTimeout(() => void launch().catch((err) => logger.error({ err }, "foothold lane thread restart failed")), RESTART_DELAY_MS).unref();
+        restart = setTimeout(() => {
+          if (!stopping) void launch().catch((err) => logger.error({ err }, "foothold lane thread restart failed"));
+        }, RESTART_DELAY_MS);
+        restart.unref();
       });
     });
 
-  await launch();
+  await launch().catch((err) => {
+    stopping = true;
+    throw err;
+  });
+  const stop = () => {
+    stopping = true;
+    clearTimeout(restart);
+  };
   return {
     async close() {
-      stopping = true;
-      thread.postMessage({ t: "close" } satisfies ToLane);
+      stop();
+      thread?.postMessage({ t: "close" } satisfies ToLane);
       await closed;
-      await thread.terminate();
+      await thread?.terminate();
     },
     async kill() {
-      stopping = true;
-      await thread.terminate();
+      stop();
+      await thread?.terminate();
     },
   };
 }
@@ -120,15 +143,19 @@ export async function startLaneHost(opts: LaneHostOptions): Promise<LaneHost> {
 function spawn(data: LaneThreadData): Worker {
   const here = fileURLToPath(import.meta.url);
   if (!here.endsWith(".ts")) return new Worker(path.join(path.dirname(here), "lane-thread.mjs"), { workerData: data });
-  const url = JSON.stringify(pathToFileURL(path.join(path.dirname(here), "lane-thread.ts")).href);
-  return new Worker(`import("tsx/esm/api").then((m) => m.tsImport(${url}, ${url}))`, { eval: true, workerData: data });
+  const source = path.join(path.dirname(here), "lane-thread.ts");
+  // tsx's API, not an inherited `--import tsx`: Node 20 does not run a thread's --import.
+  const api = JSON.stringify(import.meta.resolve("tsx/esm/api")); // from here, not from the working directory
+  const url = JSON.stringify(pathToFileURL(source).href);
+  return new Worker(`import(${api}).then((m) => m.tsImport(${url}, ${url}))`, { eval: true, workerData: data });
 }
 
-/** The worker's Redis options a thread can receive: functions (retryStrategy and the like) stay behind. */
-function cloneableOptions(redis: Redis): Record<string, unknown> {
-  const keep: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(redis.options)) {
-    if (typeof v !== "function" && k !== "Connector" && k !== "connectionName") keep[k] = v;
-  }
-  return keep;
+/** What a thread can receive of the worker's Redis options: functions (retryStrategy, TLS callbacks and the like) stay behind. */
+function cloneable(v: unknown): unknown {
+  if (typeof v === "function") return undefined;
+  if (v === null || typeof v !== "object" || ArrayBuffer.isView(v)) return v;
+  if (Array.isArray(v)) return v.map(cloneable);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x !== "function" && k !== "Connector") out[k] = cloneable(x);
+  return out;
 }

@@ -30,7 +30,7 @@ export type ToHost =
   /**
    * A foothold the thread kept, with a slot taken for it and counted in `pace`. With
    * `startedAt`, the thread started its handler from `snap` then and a "ran" follows;
-   * without, the main thread claims and runs it.
+   * without, the main thread runs it: from `snap` (trusted by the thread), or claimed.
    */
   | { t: "take"; id: number; ref: TaskRef; arrivedAt: number; snap?: TaskSnapshot; startedAt?: number }
   | { t: "ran"; id: number; result?: TimedRunResult; error?: unknown }

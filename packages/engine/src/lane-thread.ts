@@ -15,7 +15,7 @@ import { Queue, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { refsOf, singleJob, type DeliveryData } from "./bundle";
 import { FetchPace } from "./fetch-pace";
-import { handlerFor } from "./handlers";
+import { handlerFor, isKnownHandler } from "./handlers";
 import { footholdQueueName, queueName } from "./keys";
 import { taskWorkerOptions } from "./lanes";
 import type { LaneThreadData, ToHost, ToLane } from "./lane-protocol";
@@ -67,10 +67,13 @@ export async function runLaneThread(data: LaneThreadData, port: MessagePort): Pr
    * jobs, and all of its p99).
    */
   async function keep(): Promise<boolean> {
-    if (pace.laneMayKeep(freeSlots(slots)) && takeSlot(slots)) return true;
-    if (pace.footholds + 1 >= data.concurrency || pace.tasks <= data.concurrency) return false;
-    if (await waitForSlot(slots, SLOT_WAIT_MS)) return true;
-    if (freeSlots(slots) > 0) post({ t: "slots" });
+    if (!pace.reserveFoothold()) return false;
+    if (pace.slotsAllowKeep(freeSlots(slots)) && takeSlot(slots)) return true;
+    if (pace.tasks > data.concurrency) {
+      if (await waitForSlot(slots, SLOT_WAIT_MS)) return true;
+      if (freeSlots(slots) > 0) post({ t: "slots" });
+    }
+    pace.add("footholds", -1);
     return false;
   }
 
@@ -87,14 +90,15 @@ export async function runLaneThread(data: LaneThreadData, port: MessagePort): Pr
       await main.add(j.name, j.data, j.opts);
       return;
     }
-    pace.add("footholds", 1);
-    pace.add("tasks", 1);
+    pace.add("tasks", 1); // its foothold was counted by keep()
     const id = nextId++;
     const arrivedAt = Date.now();
     const done = new Promise<void>((resolve, reject) => pending.set(id, { resolve, reject }));
     const snap = trusted(bull);
-    if (!snap) {
-      post({ t: "take", id, ref, arrivedAt });
+    // A handler this thread lacks (one a test registers at run time on the main thread)
+    // runs there, from the same snapshot.
+    if (!snap || !isKnownHandler(snap.h)) {
+      post({ t: "take", id, ref, arrivedAt, snap });
       return done;
     }
     const task = taskFromSnapshot(ref, snap);

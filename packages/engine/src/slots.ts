@@ -7,10 +7,10 @@
  */
 export class Slots {
   /**
-   * [free slots, slots the lane thread waits for], in shared memory: the worker's
-   * foothold-lane thread (lane-thread.ts) takes a free one with `takeSlot`, or waits for
-   * the next one released with `waitForSlot`. Only this side (the main thread) releases,
-   * so handing a slot to a waiter stays a local decision.
+   * [free slots, lane-thread waits not yet granted, grants not yet claimed], in shared
+   * memory: the worker's foothold-lane thread (lane-thread.ts) takes a free slot with
+   * `takeSlot`, or waits for the next one released with `waitForSlot`. Only this side (the
+   * main thread) releases, so handing a slot to a waiter stays a local decision.
    */
   private readonly cells: Int32Array;
   private readonly waiting: (() => void)[] = [];
@@ -18,7 +18,7 @@ export class Slots {
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`slots must be a whole number ≥ 1 (got ${size})`);
-    this.cells = new Int32Array(new SharedArrayBuffer(8));
+    this.cells = new Int32Array(new SharedArrayBuffer(12));
     this.cells[FREE] = size;
   }
 
@@ -34,8 +34,8 @@ export class Slots {
 
   /** Resolves once a slot is held; every acquire must be followed by one release. */
   acquire(urgent = false): Promise<void> {
-    // A slot left free while the lane thread waits is the thread's (release gave it).
-    if ((urgent || Atomics.load(this.cells, WANT) === 0) && takeSlot(this.cells)) return Promise.resolve();
+    // A slot left free while the lane thread waits, or granted to it, is the thread's.
+    if ((urgent || Atomics.load(this.cells, WANT) + Atomics.load(this.cells, GRANTED) === 0) && takeSlot(this.cells)) return Promise.resolve();
     return new Promise((resolve) => (urgent ? this.urgent : this.waiting).push(resolve));
   }
 
@@ -46,7 +46,10 @@ export class Slots {
   release(): void {
     const urgent = this.urgent.shift();
     if (urgent) return urgent();
-    if (decrementIfPositive(this.cells, WANT)) return this.free(1);
+    if (decrementIfPositive(this.cells, WANT)) {
+      Atomics.add(this.cells, GRANTED, 1);
+      return this.free(1);
+    }
     const next = this.waiting.shift();
     if (next) return next();
     this.free(1);
@@ -60,6 +63,7 @@ export class Slots {
   /** Forgets the lane thread's waits (it has exited), so released slots go to the waiters here again. */
   clearThreadWaits(): void {
     Atomics.store(this.cells, WANT, 0);
+    Atomics.store(this.cells, GRANTED, 0);
     this.serveWaiting();
   }
 
@@ -76,6 +80,7 @@ export class Slots {
 
 const FREE = 0;
 const WANT = 1;
+const GRANTED = 2;
 
 /** Takes one free slot from a Slots' shared cells, from either thread; false when none is free. */
 export function takeSlot(cells: Int32Array): boolean {
@@ -90,24 +95,29 @@ export function freeSlots(cells: Int32Array): number {
 /**
  * From the lane thread: takes the next slot the main thread releases, ahead of the tasks
  * waiting there, or gives up after `timeoutMs`. Every slot is either counted free or held,
- * so a wait given up after its slot was granted leaves that slot free, never lost; the
- * caller then has the main thread serve its waiters with it (`serveWaiting`).
+ * so a grant nobody claims leaves its slot free, never lost; when this gives up with slots
+ * free, the caller has the main thread serve its waiters with them (`serveWaiting`).
+ * WANT + GRANTED counts the waits: one leaving takes its unit back from GRANTED when it
+ * leaves with a slot (it may be the grant) and from WANT when it leaves without one.
  */
 export async function waitForSlot(cells: Int32Array, timeoutMs: number): Promise<boolean> {
   if (takeSlot(cells)) return true;
   Atomics.add(cells, WANT, 1);
   const end = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      if (takeSlot(cells)) return true;
-      const left = end - Date.now();
-      if (left <= 0) return false;
-      const w = Atomics.waitAsync(cells, FREE, 0, left);
-      if (w.async) await w.value;
+  for (;;) {
+    if (takeSlot(cells)) {
+      if (!decrementIfPositive(cells, GRANTED)) decrementIfPositive(cells, WANT);
+      return true;
     }
-  } finally {
-    decrementIfPositive(cells, WANT); // ours, unless a release already spent it on a slot
+    const left = end - Date.now();
+    if (left <= 0) break;
+    const w = Atomics.waitAsync(cells, FREE, 0, left);
+    if (w.async) await w.value;
   }
+  if (decrementIfPositive(cells, WANT)) return false;
+  // A release granted this wait at the last moment: its slot, unless taken meanwhile.
+  decrementIfPositive(cells, GRANTED);
+  return takeSlot(cells);
 }
 
 function decrementIfPositive(cells: Int32Array, at: number): boolean {

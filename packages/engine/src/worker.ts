@@ -128,7 +128,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     const slot = { held: true };
     pace();
     try {
-      await processTask(take.ref, { urgent: true, snap: take.snap, slot, remote: take.remote, arrivedAt: take.arrivedAt });
+      await processTask(take.ref, { urgent: true, snap: take.snap, slot, remote: take.remote, arrivedAt: take.arrivedAt, signal: take.signal });
     } finally {
       if (slot.held) slots.release(); // not run: stale, cancelled or a duplicate
       holding.add("footholds", -1);
@@ -163,8 +163,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
    * `slot`: one already taken for this task (a lane foothold), released by the caller unless
    * this takes it over. `remote`: its handler, already started by the lane thread from `snap`.
    */
-  async function processTask(ref: TaskRef, how: { urgent: boolean; snap?: TaskSnapshot; slot?: { held: boolean }; remote?: RemoteRun; arrivedAt?: number }): Promise<void> {
-    const { urgent, snap, slot, remote, arrivedAt = Date.now() } = how;
+  async function processTask(ref: TaskRef, how: { urgent: boolean; snap?: TaskSnapshot; slot?: { held: boolean }; remote?: RemoteRun; arrivedAt?: number; signal?: AbortSignal }): Promise<void> {
+    const { urgent, snap, slot, remote, arrivedAt = Date.now(), signal } = how;
     // Not to be run: a handler the lane thread started stops, and is over before its slot is freed.
     const drop = async () => {
       if (remote) {
@@ -185,6 +185,8 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
     if (held.has(key)) return drop();
     const entry: Markable = { task, since: arrivedAt, ctl: new AbortController(), committing: false };
     if (remote) entry.ctl.signal.addEventListener("abort", () => remote.abort(String(entry.ctl.signal.reason?.message ?? "aborted")), { once: true });
+    if (signal?.aborted) entry.ctl.abort(signal.reason);
+    else signal?.addEventListener("abort", () => entry.ctl.abort(signal.reason), { once: true });
     // Held (so it gets marked, heartbeats renew its lease and a cancel aborts it) while it waits for a slot.
     held.set(key, entry);
     try {
