@@ -107,6 +107,38 @@ describe("Slots", () => {
       expect(await wait).toBe(true); // a slot simply free is anyone's
       expect(slots.inUse).toBe(2);
     });
+
+    it("under churn of tasks and lane waits, never exceeds its size, serves everyone and ends with nothing spoken for", async () => {
+      const slots = new Slots(3);
+      const cells = new Int32Array(slots.buffer);
+      let now = 0;
+      let max = 0;
+      let seed = 7;
+      const rand = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+      const hold = async () => {
+        max = Math.max(max, ++now);
+        for (let i = rand(3); i > 0; i--) await tick();
+        now--;
+        slots.release();
+      };
+      let laneGot = 0;
+      const work = Array.from({ length: 300 }, async (_, i) => {
+        for (let w = rand(4); w > 0; w--) await tick();
+        if (i % 5 === 0) {
+          if (await waitForSlot(cells, rand(3))) {
+            laneGot++;
+            await hold();
+          } else slots.serveWaiting(); // as the thread's "slots" message makes the main thread do
+        } else {
+          await slots.acquire(i % 7 === 0);
+          await hold();
+        }
+      });
+      await Promise.all(work);
+      expect(max).toBeLessThanOrEqual(3);
+      expect(laneGot).toBeGreaterThan(0);
+      expect(slots.inUse).toBe(0);
+      expect(Array.from(cells)).toEqual([3, 0]);
+    });
   });
 });
-
