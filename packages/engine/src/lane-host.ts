@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { Worker, type WorkerOptions } from "node:worker_threads";
 import type { Redis } from "ioredis";
 import type { LaneThreadData, ToHost, ToLane } from "./lane-protocol";
 import type { TaskRef } from "./lease";
@@ -137,17 +137,19 @@ export async function startLaneHost(opts: LaneHostOptions): Promise<LaneHost> {
 
 /**
  * Bundled (apps/worker/dist/main.mjs), the thread is the lane-thread.mjs built beside it
- * (scripts/lib/bundle.mjs); from TypeScript source (tests, tsx), tsx loads lane-thread.ts.
- * Paths are computed, not `new URL("./…", import.meta.url)`, which bundlers would resolve.
+ * (scripts/lib/bundle.mjs); from TypeScript source (tests, tsx), tsx's API loads
+ * lane-thread.ts (not an inherited `--import tsx`: Node 20 does not run a thread's --import).
+ * The constructor is reached through Reflect so that bundlers which see `new Worker(…)`
+ * (Next's, for the web app that imports the engine but never runs a worker) do not try to
+ * resolve and bundle the thread's script.
  */
 function spawn(data: LaneThreadData): Worker {
   const here = fileURLToPath(import.meta.url);
-  if (!here.endsWith(".ts")) return new Worker(path.join(path.dirname(here), "lane-thread.mjs"), { workerData: data });
-  const source = path.join(path.dirname(here), "lane-thread.ts");
-  // tsx's API, not an inherited `--import tsx`: Node 20 does not run a thread's --import.
+  const start = (script: string, opts: WorkerOptions) => Reflect.construct(Worker, [script, { ...opts, workerData: data }]) as Worker;
+  if (!here.endsWith(".ts")) return start(path.join(path.dirname(here), "lane-thread.mjs"), {});
   const api = JSON.stringify(import.meta.resolve("tsx/esm/api")); // from here, not from the working directory
-  const url = JSON.stringify(pathToFileURL(source).href);
-  return new Worker(`import(${api}).then((m) => m.tsImport(${url}, ${url}))`, { eval: true, workerData: data });
+  const url = JSON.stringify(pathToFileURL(path.join(path.dirname(here), "lane-thread.ts")).href);
+  return start(`import(${api}).then((m) => m.tsImport(${url}, ${url}))`, { eval: true });
 }
 
 /** What a thread can receive of the worker's Redis options: functions (retryStrategy, TLS callbacks and the like) stay behind. */
