@@ -18,6 +18,7 @@ import { RecentIds } from "./recent-ids";
 import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
 import { Slots } from "./slots";
 import { FetchPace } from "./fetch-pace";
+import { wakeFetch } from "./fetch-wake";
 import { contextFrom, SpanKind, withSpan } from "./tracing";
 import type { Span } from "@opentelemetry/api";
 
@@ -134,11 +135,9 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       holding.add("footholds", -1);
       holding.add("tasks", -1);
       pace();
-      // Held, it lowered the main queue's concurrency; BullMQ looks at the raised value only
-      // when a main-queue job ends, which may be a long task's end. pause + resume is
-      // BullMQ's own way to make its loop fetch again at once (it also restarts BullMQ's
-      // stall check: one more script call per foothold, and only with main jobs held).
-      if (holding.jobs > 0) void worker?.pause(true).then(() => worker?.resume()).catch((err) => log.debug({ err }, "fetch wake-up failed"));
+      // Held, it lowered the main queue's concurrency, which BullMQ rereads only as one of
+      // its jobs ends (fetch-wake.ts).
+      if (holding.jobs > 0 && worker) wakeFetch(worker);
     }
   }
 
