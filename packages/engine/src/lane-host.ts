@@ -35,6 +35,8 @@ export interface LaneHost {
   close(): Promise<void>;
   /** Crash simulation: the thread stops at once, mid-run. */
   kill(): Promise<void>;
+  /** Crash simulation of the thread alone: it stops at once and is started again, as after a crash of its own. */
+  crashThread(): Promise<void>;
 }
 
 export interface LaneHostOptions extends Omit<LaneThreadData, "fanoutLane" | "redis"> {
@@ -130,6 +132,9 @@ export async function startLaneHost(opts: LaneHostOptions): Promise<LaneHost> {
     },
     async kill() {
       stop();
+      await thread?.terminate();
+    },
+    async crashThread() {
       await thread?.terminate();
     },
   };
