@@ -16,7 +16,7 @@ const pool = createPool(config.databaseUrl, { asyncCommit: true }); // see PoolO
 // BullMQ's blocking commands need maxRetriesPerRequest: null on the connections it is given.
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 const engine = createEngine({ redis, logger, pool }, { prefix: config.queuePrefix });
-const worker = engine.createWorker({ id: config.workerId, pool: config.pool, concurrency: config.concurrency });
+const worker = engine.createWorker({ id: config.workerId, pool: config.pool, concurrency: config.concurrency, mainThreadNice: config.bulkNice });
 
 let closing = false;
 async function shutdown(signal: string, code = 0) {

@@ -22,19 +22,19 @@ const freePort = () =>
     });
   });
 
-async function startApp(app: "worker" | "scheduler", port: number) {
+async function startApp(app: "worker" | "scheduler", port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
   const main = await bundleApp(app);
   // The worker's memory budget depends on never loading Prisma (issue #6).
   if (app === "worker") expect(fs.readFileSync(main, "utf8")).not.toMatch(/@prisma\//);
   const child = spawn(process.execPath, [main], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: db.url, FANOUT_QUEUE_PREFIX: `ops-${randomUUID().slice(0, 8)}`, METRICS_PORT: String(port), LOG_LEVEL: "warn" },
+    env: { ...process.env, DATABASE_URL: db.url, FANOUT_QUEUE_PREFIX: `ops-${randomUUID().slice(0, 8)}`, METRICS_PORT: String(port), LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(child);
   for (let i = 0; i < 200; i++) {
     const r = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-    if (r?.ok) return;
+    if (r?.ok) return child;
     await new Promise((res) => setTimeout(res, 100));
   }
   throw new Error(`${app} did not become ready on :${port}`);
@@ -62,4 +62,21 @@ it.each(["worker", "scheduler"] as const)("the %s process serves /metrics, /heal
   if (app === "worker") expect(e.types.has("fanout_worker_concurrency")).toBe(true);
   else expect(e.types.has("fanout_backlog_seconds")).toBe(true);
   expect(e.samples.find((s) => s.name === "process_cpu_user_seconds_total")?.labels.process).toBe(app);
+});
+
+// Linux keeps a nice value per thread (/proc/<pid>/task/<tid>/stat, field 19).
+const niceOf = (pid: number, tid: number) => Number(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+const threadNices = (pid: number) => fs.readdirSync(`/proc/${pid}/task`).map((tid) => ({ tid: Number(tid), nice: niceOf(pid, Number(tid)) }));
+
+it.runIf(process.platform === "linux").each([
+  [{}, 5],
+  [{ WORKER_BULK_NICE: "0" }, 0],
+  [{ WORKER_BULK_NICE: "9" }, 9],
+] as const)("the worker's main thread runs at WORKER_BULK_NICE (%o → %i), the threads started before it (the lane's among them) as they were", async (env, nice) => {
+  const child = await startApp("worker", await freePort(), env);
+  const before = niceOf(process.pid, process.pid); // what the child inherited
+  const threads = threadNices(child.pid!);
+  expect(threads.find((t) => t.tid === child.pid)!.nice).toBe(Math.max(nice, before));
+  if (nice > before) expect(threads.some((t) => t.tid !== child.pid && t.nice === before)).toBe(true);
+  child.kill("SIGKILL");
 });

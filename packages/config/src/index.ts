@@ -23,6 +23,12 @@ export interface FanoutConfig {
   concurrency: number;
   /** WORKER_POOL: the pool a worker serves. */
   pool: string;
+  /**
+   * WORKER_BULK_NICE: the nice value of a worker's main thread, which runs the bulk of its
+   * tasks, so that a newcomer's first task (on the lane thread, Postgres, Redis) gets a core
+   * sooner on a busy machine (engine thread-priority.ts). 0 leaves the priority alone.
+   */
+  bulkNice: number;
   logLevel: LogLevel;
   /** WORKER_ID / SCHEDULER_ID: stable process ids, when set (the engine picks one otherwise). */
   /** METRICS_PORT: where workers and schedulers serve /metrics, /healthz and /readyz (0 = off). */
@@ -70,6 +76,7 @@ const schema = z.object({
   FANOUT_QUEUE_PREFIX: name("key prefix").default("fanout"),
   WORKER_CONCURRENCY: int(1, 1024).default(8),
   WORKER_POOL: name("pool name").default("default"),
+  WORKER_BULK_NICE: int(0, 19).default(5),
   SCHEDULER_INFLIGHT_PER_SLOT: int(1, 16).default(2),
   SCHEDULER_MIN_ROUND_GAP_MS: int(0, 1000).default(0),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -142,6 +149,7 @@ export function loadConfig(kind: AppKind, env: Record<string, string | undefined
     queuePrefix: e.FANOUT_QUEUE_PREFIX,
     concurrency: e.WORKER_CONCURRENCY,
     pool: e.WORKER_POOL,
+    bulkNice: e.WORKER_BULK_NICE,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),

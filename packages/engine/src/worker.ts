@@ -19,6 +19,7 @@ import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
 import { Slots } from "./slots";
 import { FetchPace } from "./fetch-pace";
 import { wakeFetch } from "./fetch-wake";
+import { lowerMainThreadPriority } from "./thread-priority";
 import { contextFrom, SpanKind, withSpan } from "./tracing";
 import type { Span } from "@opentelemetry/api";
 
@@ -27,6 +28,8 @@ export interface WorkerOptions {
   pool?: string;
   /** Tasks run at once by this process. */
   concurrency?: number;
+  /** Nice value for the main thread once the lane thread runs (thread-priority.ts); 0 or absent leaves it. */
+  mainThreadNice?: number;
 }
 
 export interface WorkerHandle {
@@ -299,6 +302,11 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
         onSlotsLeft: () => slots.serveWaiting(),
         onExit: () => slots.clearThreadWaits(),
       });
+      if (opts.mainThreadNice) {
+        const { ok, error } = lowerMainThreadPriority(opts.mainThreadNice);
+        if (error) log.warn({ err: error, nice: opts.mainThreadNice }, "could not lower the main thread's CPU priority");
+        else if (ok) log.debug({ nice: opts.mainThreadNice }, "main thread's CPU priority lowered");
+      }
       log.info({ concurrency }, "worker started");
     },
     async close() {
