@@ -23,6 +23,8 @@ export interface LaneThreadData {
   cancelMemoryMs: number;
   slots: SharedArrayBuffer;
   pace: SharedArrayBuffer;
+  /** The CPU priority the thread should run at: the main thread's before it lowered its own (thread-priority.ts). */
+  nice: number;
 }
 
 export type ToHost =

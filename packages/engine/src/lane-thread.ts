@@ -23,12 +23,15 @@ import { RecentIds } from "./recent-ids";
 import { runTask } from "./run-task";
 import { freeSlots, takeSlot, waitForSlot } from "./slots";
 import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
+import { restoreThreadPriority } from "./thread-priority";
 
 /** How long a foothold waits for a slot of a worker cycling short tasks before it is handed back. */
 const SLOT_WAIT_MS = 50;
 
 export async function runLaneThread(data: LaneThreadData, port: MessagePort): Promise<void> {
   const post = (m: ToHost) => port.postMessage(m);
+  const priority = restoreThreadPriority(data.nice);
+  if (priority.error) post({ t: "log", level: "warn", msg: "lane thread runs at the main thread's lowered CPU priority (restarted after a crash)", err: priority.error });
   const connect = () => new Redis({ ...data.redis, maxRetriesPerRequest: null, lazyConnect: true });
   const slots = new Int32Array(data.slots);
   const pace = new FetchPace(data.concurrency, data.pace);

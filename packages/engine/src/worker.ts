@@ -19,6 +19,7 @@ import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
 import { Slots } from "./slots";
 import { FetchPace } from "./fetch-pace";
 import { wakeFetch } from "./fetch-wake";
+import { getPriority } from "node:os";
 import { lowerMainThreadPriority } from "./thread-priority";
 import { contextFrom, SpanKind, withSpan } from "./tracing";
 import type { Span } from "@opentelemetry/api";
@@ -93,6 +94,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
   let worker: Worker | undefined;
   let lane: LaneHost | undefined; // the foothold lane's thread (lane-thread.ts)
   let beat: NodeJS.Timeout | undefined;
+  let wakeMissing = false; // fetch-wake.ts found no loop to wake while the worker ran (warned once)
   let draining = false; // closing: no new work, and no capacity offered to admission
   const beats = new Set<Promise<void>>(); // heartbeats in flight
   // What this worker holds, which paces its main queue's fetches (fetch-pace.ts).
@@ -140,7 +142,10 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
       pace();
       // Held, it lowered the main queue's concurrency, which BullMQ rereads only as one of
       // its jobs ends (fetch-wake.ts).
-      if (holding.jobs > 0 && worker) wakeFetch(worker);
+      if (holding.jobs > 0 && worker && !wakeFetch(worker) && worker.isRunning() && !wakeMissing) {
+        wakeMissing = true; // a BullMQ upgrade moved what fetch-wake.ts reaches into: fetches then wait for a job's end
+        log.warn({}, "cannot wake BullMQ's fetch loop; check fetch-wake.ts against this BullMQ version");
+      }
     }
   }
 
@@ -296,6 +301,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
         leaseMs: ctx.leaseMs,
         cancelChannel: ctx.channels.cancel,
         cancelMemoryMs: CANCEL_MEMORY_MS,
+        nice: getPriority(process.pid), // before the main thread lowers its own (thread-priority.ts)
         slots: slots.buffer,
         pace: holding.buffer,
         onTake: processFoothold,
@@ -303,7 +309,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
         onExit: () => slots.clearThreadWaits(),
       });
       if (opts.mainThreadNice) {
-        const { ok, error } = lowerMainThreadPriority(opts.mainThreadNice);
+        const { ok, error } = await lowerMainThreadPriority(opts.mainThreadNice);
         if (error) log.warn({ err: error, nice: opts.mainThreadNice }, "could not lower the main thread's CPU priority");
         else if (ok) log.debug({ nice: opts.mainThreadNice }, "main thread's CPU priority lowered");
       }
