@@ -65,7 +65,8 @@ it.each(["worker", "scheduler"] as const)("the %s process serves /metrics, /heal
 });
 
 // Linux keeps a nice value per thread (/proc/<pid>/task/<tid>/stat, field 19).
-const niceOf = (pid: number, tid: number) => Number(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+const niceIn = (statPath: string) => Number(fs.readFileSync(statPath, "utf8").split(") ")[1]!.split(" ")[16]);
+const niceOf = (pid: number, tid: number) => niceIn(`/proc/${pid}/task/${tid}/stat`);
 const threadNices = (pid: number) => fs.readdirSync(`/proc/${pid}/task`).map((tid) => ({ tid: Number(tid), nice: niceOf(pid, Number(tid)) }));
 
 it.runIf(process.platform === "linux").each([
@@ -75,7 +76,7 @@ it.runIf(process.platform === "linux").each([
 ] as const)("the worker's main thread runs at WORKER_BULK_NICE (%o → %i), every other thread (the lane's among them) as it was", async (env, nice) => {
   const child = await startApp("worker", await freePort(), env);
   // What the child inherited: the priority of the thread that spawned it.
-  const before = Number(fs.readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]!.split(" ")[16]);
+  const before = niceIn("/proc/thread-self/stat");
   const threads = threadNices(child.pid!);
   expect(threads.find((t) => t.tid === child.pid)!.nice).toBe(Math.max(nice, before));
   // Every other thread (the lane thread, libuv's pool, V8's) was started before and keeps its priority.

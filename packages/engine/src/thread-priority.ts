@@ -22,13 +22,8 @@ import { isMainThread } from "node:worker_threads";
  */
 export async function lowerMainThreadPriority(nice: number): Promise<{ ok: boolean; error?: string }> {
   if (!isMainThread || nice <= 0) return { ok: false };
-  try {
-    await stat("."); // starts libuv's thread pool, if nothing has yet, at the current priority
-    if (getPriority(process.pid) < nice) setPriority(process.pid, nice);
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
+  await stat(".").catch(() => {}); // starts libuv's thread pool, if nothing has yet, at the current priority
+  return renice(process.pid, (current) => current < nice, nice);
 }
 
 /**
@@ -37,8 +32,12 @@ export async function lowerMainThreadPriority(nice: number): Promise<{ ok: boole
  * CAP_SYS_NICE or a raised RLIMIT_NICE; without, the caller reports it.
  */
 export function restoreThreadPriority(nice: number): { ok: boolean; error?: string } {
+  return renice(0, (current) => current > nice, nice); // 0: the calling thread, on Linux
+}
+
+function renice(who: number, needed: (current: number) => boolean, nice: number): { ok: boolean; error?: string } {
   try {
-    if (getPriority(0) > nice) setPriority(0, nice); // 0: the calling thread, on Linux
+    if (needed(getPriority(who))) setPriority(who, nice);
     return { ok: true };
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };

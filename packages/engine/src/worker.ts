@@ -1,4 +1,4 @@
-import { hostname } from "node:os";
+import { getPriority, hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { Worker, type Job as BullJob } from "bullmq";
 import { backoffDelay } from "./backoff";
@@ -19,7 +19,6 @@ import { taskFromSnapshot, type TaskSnapshot } from "./snapshot";
 import { Slots } from "./slots";
 import { FetchPace } from "./fetch-pace";
 import { wakeFetch } from "./fetch-wake";
-import { getPriority } from "node:os";
 import { lowerMainThreadPriority } from "./thread-priority";
 import { contextFrom, SpanKind, withSpan } from "./tracing";
 import type { Span } from "@opentelemetry/api";
@@ -301,7 +300,7 @@ export function createTaskWorker(ctx: EngineContext, opts: WorkerOptions = {}): 
         leaseMs: ctx.leaseMs,
         cancelChannel: ctx.channels.cancel,
         cancelMemoryMs: CANCEL_MEMORY_MS,
-        nice: getPriority(process.pid), // before the main thread lowers its own (thread-priority.ts)
+        nice: getPriority(0), // this thread's, before the main thread lowers its own (thread-priority.ts)
         slots: slots.buffer,
         pace: holding.buffer,
         onTake: processFoothold,
